@@ -1,0 +1,154 @@
+/**
+ * The storage port: everything Gatehouse keeps, as a small set of operations that SQLite,
+ * PostgreSQL and DynamoDB can each do atomically. Every adapter runs test/storage/conformance.ts.
+ *
+ * Rules every adapter keeps:
+ * - one-time things (codes, refresh tokens) are consumed by a single conditional write, never a
+ *   read followed by a delete, so two concurrent consumers cannot both succeed;
+ * - emails are unique (the core passes them already normalised);
+ * - times are epoch milliseconds; rows past `expiresAt` behave as absent even before cleanup.
+ */
+
+export interface UserRecord {
+  id: string;
+  /** Normalised (trimmed, NFKC, lower-cased). */
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+  /** argon2id PHC string; null for accounts without a password (passkey or federated only). */
+  passwordHash: string | null;
+  roles: string[];
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type UserPatch = Partial<Pick<UserRecord, 'emailVerified' | 'name' | 'passwordHash' | 'roles' | 'disabled'>>;
+
+/** A one-time code (email confirmation, password reset). One live code per key. */
+export interface CodeRecord {
+  /** `${purpose}:${subject}`, e.g. `signup:ada@example.com`. */
+  key: string;
+  /** Keyed hash of the code; the code itself is never stored. */
+  hash: string;
+  expiresAt: number;
+  attempts: number;
+}
+
+export type CodeConsumeResult =
+  | 'consumed'
+  /** Wrong code; the attempt was counted. */
+  | 'mismatch'
+  /** Too many wrong attempts; the code is dead. */
+  | 'exhausted'
+  /** No live code for this key (never issued, used, expired or replaced). */
+  | 'missing';
+
+/** A sign-in session: the family every rotated refresh token belongs to (`sid`). */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  clientId: string;
+  scope: string;
+  /** Epoch ms of the authentication that started the session (`auth_time`). */
+  authTime: number;
+  amr: string[];
+  createdAt: number;
+  /** Absolute end of the session, whatever the refresh activity. */
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface RefreshTokenRecord {
+  /** SHA-256 of the token, base64url. */
+  hash: string;
+  sessionId: string;
+  userId: string;
+  clientId: string;
+  scope: string;
+  createdAt: number;
+  /** min(idle lifetime from issue, session's absolute end). */
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export type RefreshConsumeResult =
+  | { status: 'consumed'; token: RefreshTokenRecord }
+  /** Presented again after it was spent: the caller revokes the family. */
+  | { status: 'reused'; token: RefreshTokenRecord }
+  | { status: 'missing' };
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: string;
+  /** Public JWK as JSON text. */
+  publicJwk: string;
+  /** Private JWK sealed with the master key (AES-256-GCM), base64url. */
+  sealedPrivateJwk: string;
+  createdAt: number;
+  /** From when the key may sign; published in the JWKS from creation. */
+  activatesAt: number;
+  /** When the key stopped signing (null while current or next). */
+  retiredAt: number | null;
+  /** When the key leaves the JWKS: retiredAt + the longest token lifetime. */
+  expiresAt: number | null;
+}
+
+export interface ThrottleState {
+  failures: number;
+  /** Epoch ms of the most recent failure. */
+  lastFailureAt: number;
+}
+
+export interface UserStore {
+  createUser(user: UserRecord): Promise<'created' | 'email_taken'>;
+  getUserById(id: string): Promise<UserRecord | null>;
+  getUserByEmail(email: string): Promise<UserRecord | null>;
+  updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null>;
+}
+
+export interface CodeStore {
+  /** Insert or replace the live code for `key` (a newer code voids the older). */
+  putCode(code: CodeRecord): Promise<void>;
+  /**
+   * Atomically consume the code when `hash` matches, it is live and fewer than `maxAttempts`
+   * wrong tries were made; otherwise count a wrong try.
+   */
+  consumeCode(key: string, hash: string, now: number, maxAttempts: number): Promise<CodeConsumeResult>;
+  deleteCode(key: string): Promise<void>;
+}
+
+export interface SessionStore {
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | null>;
+  revokeSession(id: string, now: number): Promise<void>;
+  /** Revoke every live session of the user, except `exceptSessionId` when given. */
+  revokeUserSessions(userId: string, now: number, exceptSessionId?: string): Promise<void>;
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  /** Mark the token spent with one conditional write; at most one concurrent caller gets `consumed`. */
+  consumeRefreshToken(hash: string, now: number): Promise<RefreshConsumeResult>;
+}
+
+export interface KeyStore {
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  putSigningKey(key: SigningKeyRecord): Promise<void>;
+  /**
+   * Retire `kid` only if it is not retired yet (a conditional write), so concurrent rotations
+   * from several processes retire it once. Returns whether this caller retired it.
+   */
+  retireSigningKey(kid: string, retiredAt: number, expiresAt: number): Promise<boolean>;
+  deleteSigningKey(kid: string): Promise<void>;
+}
+
+export interface ThrottleStore {
+  /** Count a failure in the window [now - windowMs, now]; older failures are forgotten. */
+  recordFailure(key: string, now: number, windowMs: number): Promise<ThrottleState>;
+  getThrottle(key: string, now: number, windowMs: number): Promise<ThrottleState | null>;
+  clearThrottle(key: string): Promise<void>;
+}
+
+export interface Store extends UserStore, CodeStore, SessionStore, KeyStore, ThrottleStore {
+  /** Remove rows past their expiry; safe to call at any time. */
+  deleteExpired(now: number): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,108 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * Schema migrations, in code so the package ships no SQL files. Append new versions; never edit
+ * an applied one. Times are epoch ms (INTEGER), booleans 0/1, string arrays JSON text.
+ */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        email_verified INTEGER NOT NULL,
+        name TEXT,
+        password_hash TEXT,
+        roles TEXT NOT NULL,
+        disabled INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE codes (
+        key TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX codes_expires_at ON codes (expires_at);
+
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        auth_time INTEGER NOT NULL,
+        amr TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX sessions_user_id ON sessions (user_id);
+      CREATE INDEX sessions_expires_at ON sessions (expires_at);
+
+      -- Spent tokens stay (used_at set) until they expire, so a replay is told apart from garbage.
+      CREATE TABLE refresh_tokens (
+        hash TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) STRICT;
+      CREATE INDEX refresh_tokens_session_id ON refresh_tokens (session_id);
+      CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at);
+
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        sealed_private_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        activates_at INTEGER NOT NULL,
+        retired_at INTEGER,
+        expires_at INTEGER
+      ) STRICT;
+
+      CREATE TABLE throttles (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX throttles_last_failure_at ON throttles (last_failure_at);
+    `,
+  },
+];
+
+/**
+ * Apply pending migrations in one IMMEDIATE transaction: the write lock is taken up front, so
+ * two processes opening a fresh file at once apply each version exactly once.
+ */
+export function migrate(db: DatabaseSync, now: number = Date.now()): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT',
+    );
+    const row = db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get();
+    const current = Number(row?.['v'] ?? 0);
+    const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      record.run(m.version, now);
+    }
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}

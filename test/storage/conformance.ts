@@ -1,0 +1,445 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type {
+  RefreshTokenRecord,
+  SessionRecord,
+  SigningKeyRecord,
+  Store,
+  UserRecord,
+} from '../../src/storage/port.ts';
+
+/**
+ * The behaviour every Store adapter must show. Each group opens its own store; ids are random so
+ * the suite also runs against a shared database. Times are relative to the real clock so stores
+ * with background expiry (DynamoDB TTL) do not reap rows mid-test.
+ */
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export function user(overrides: Partial<UserRecord> = {}): UserRecord {
+  const now = Date.now();
+  return {
+    id: randomUUID(),
+    email: `${randomUUID()}@example.com`,
+    emailVerified: false,
+    name: 'Ada Lovelace',
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    roles: ['user'],
+    disabled: false,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+export function session(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  const now = Date.now();
+  return {
+    id: randomUUID(),
+    userId,
+    clientId: 'web',
+    scope: 'openid email',
+    authTime: now,
+    amr: ['pwd', 'otp'],
+    createdAt: now,
+    expiresAt: now + 24 * HOUR,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+export function refreshToken(
+  s: SessionRecord,
+  overrides: Partial<RefreshTokenRecord> = {},
+): RefreshTokenRecord {
+  const now = Date.now();
+  return {
+    hash: randomUUID(),
+    sessionId: s.id,
+    userId: s.userId,
+    clientId: s.clientId,
+    scope: s.scope,
+    createdAt: now,
+    expiresAt: now + HOUR,
+    usedAt: null,
+    ...overrides,
+  };
+}
+
+export function signingKey(overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
+  const now = Date.now();
+  const kid = randomUUID();
+  return {
+    kid,
+    alg: 'ES256',
+    publicJwk: JSON.stringify({ kty: 'EC', crv: 'P-256', kid, x: 'x', y: 'y' }),
+    sealedPrivateJwk: 'c2VhbGVk',
+    createdAt: now,
+    activatesAt: now,
+    retiredAt: null,
+    expiresAt: null,
+    ...overrides,
+  };
+}
+
+export function runStoreConformance(name: string, open: () => Promise<Store>): void {
+  describe(`Store conformance: ${name}`, () => {
+    /** Registers a group of cases sharing one freshly opened store. */
+    function group(title: string, body: (store: () => Store) => void): void {
+      describe(title, () => {
+        let store: Store | undefined;
+        before(async () => {
+          store = await open();
+        });
+        after(async () => {
+          await store?.close();
+        });
+        body(() => store!);
+      });
+    }
+
+    /** A user with a live session, the owners every refresh token needs. */
+    async function userWithSession(store: Store, overrides: Partial<SessionRecord> = {}) {
+      const u = user();
+      await store.createUser(u);
+      const s = session(u.id, overrides);
+      await store.createSession(s);
+      return { u, s };
+    }
+
+    group('users', (store) => {
+      it('creates a user and reads it back by id and by email', async () => {
+        const u = user({ roles: ['admin', 'user'], name: null, passwordHash: null, emailVerified: true });
+        assert.equal(await store().createUser(u), 'created');
+        assert.deepEqual(await store().getUserById(u.id), u);
+        assert.deepEqual(await store().getUserByEmail(u.email), u);
+      });
+
+      it('answers null for unknown users', async () => {
+        assert.equal(await store().getUserById(randomUUID()), null);
+        assert.equal(await store().getUserByEmail(`${randomUUID()}@example.com`), null);
+      });
+
+      it('refuses a second user with the same email, keeping the first', async () => {
+        const first = user();
+        await store().createUser(first);
+        const second = user({ email: first.email });
+        assert.equal(await store().createUser(second), 'email_taken');
+        assert.equal(await store().getUserById(second.id), null);
+        assert.deepEqual(await store().getUserByEmail(first.email), first);
+      });
+
+      it('applies a partial patch, including setting nullable fields to null', async () => {
+        const u = user();
+        await store().createUser(u);
+        const later = u.updatedAt + 1000;
+        const patched = await store().updateUser(
+          u.id,
+          { emailVerified: true, passwordHash: null, roles: ['admin'], disabled: true },
+          later,
+        );
+        const expected = {
+          ...u,
+          emailVerified: true,
+          passwordHash: null,
+          roles: ['admin'],
+          disabled: true,
+          updatedAt: later,
+        };
+        assert.deepEqual(patched, expected);
+        assert.deepEqual(await store().getUserById(u.id), expected);
+
+        const renamed = await store().updateUser(u.id, { name: null }, later + 1);
+        assert.deepEqual(renamed, { ...expected, name: null, updatedAt: later + 1 });
+      });
+
+      it('answers null when patching an unknown user', async () => {
+        assert.equal(await store().updateUser(randomUUID(), { disabled: true }, Date.now()), null);
+      });
+    });
+
+    group('one-time codes', (store) => {
+      const put = async (overrides: { hash?: string; expiresAt?: number } = {}) => {
+        const key = `signup:${randomUUID()}@example.com`;
+        await store().putCode({
+          key,
+          hash: 'right',
+          expiresAt: Date.now() + 10 * MINUTE,
+          attempts: 0,
+          ...overrides,
+        });
+        return key;
+      };
+
+      it('consumes the right code once', async () => {
+        const key = await put();
+        const now = Date.now();
+        assert.equal(await store().consumeCode(key, 'right', now, 5), 'consumed');
+        assert.equal(await store().consumeCode(key, 'right', now, 5), 'missing');
+      });
+
+      it('counts wrong codes, then still accepts the right one below the limit', async () => {
+        const key = await put();
+        const now = Date.now();
+        assert.equal(await store().consumeCode(key, 'wrong', now, 3), 'mismatch');
+        assert.equal(await store().consumeCode(key, 'wrong', now, 3), 'mismatch');
+        assert.equal(await store().consumeCode(key, 'right', now, 3), 'consumed');
+      });
+
+      it('is exhausted after maxAttempts wrong tries, even for the right code', async () => {
+        const key = await put();
+        const now = Date.now();
+        for (let i = 0; i < 3; i++) assert.equal(await store().consumeCode(key, 'wrong', now, 3), 'mismatch');
+        assert.equal(await store().consumeCode(key, 'right', now, 3), 'exhausted');
+        assert.equal(await store().consumeCode(key, 'wrong', now, 3), 'exhausted');
+      });
+
+      it('treats an expired code as missing', async () => {
+        const now = Date.now();
+        const key = await put({ expiresAt: now + MINUTE });
+        assert.equal(await store().consumeCode(key, 'right', now + MINUTE, 5), 'missing');
+        assert.equal(await store().consumeCode(key, 'wrong', now + 2 * MINUTE, 5), 'missing');
+      });
+
+      it('answers missing for a key never issued', async () => {
+        assert.equal(await store().consumeCode(`reset:${randomUUID()}`, 'right', Date.now(), 5), 'missing');
+      });
+
+      it('voids the older code when a newer one is put, resetting attempts', async () => {
+        const key = await put({ hash: 'old' });
+        const now = Date.now();
+        assert.equal(await store().consumeCode(key, 'wrong', now, 2), 'mismatch');
+        assert.equal(await store().consumeCode(key, 'wrong', now, 2), 'mismatch');
+        await store().putCode({ key, hash: 'new', expiresAt: now + 10 * MINUTE, attempts: 0 });
+        assert.equal(await store().consumeCode(key, 'old', now, 2), 'mismatch');
+        assert.equal(await store().consumeCode(key, 'new', now, 2), 'consumed');
+      });
+
+      it('deletes a code', async () => {
+        const key = await put();
+        await store().deleteCode(key);
+        assert.equal(await store().consumeCode(key, 'right', Date.now(), 5), 'missing');
+      });
+
+      it('lets exactly one of 20 concurrent consumers of the right code succeed', async () => {
+        const key = await put();
+        const now = Date.now();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store().consumeCode(key, 'right', now, 5)),
+        );
+        assert.equal(results.filter((r) => r === 'consumed').length, 1);
+        assert.deepEqual(
+          results.filter((r) => r !== 'consumed'),
+          Array(19).fill('missing'),
+        );
+      });
+    });
+
+    group('sessions and refresh tokens', (store) => {
+      it('creates and reads a session', async () => {
+        const { s } = await userWithSession(store());
+        assert.deepEqual(await store().getSession(s.id), s);
+        assert.equal(await store().getSession(randomUUID()), null);
+      });
+
+      it('revokes a session, keeping it readable with the first revocation time', async () => {
+        const { s } = await userWithSession(store());
+        const now = Date.now();
+        await store().revokeSession(s.id, now);
+        await store().revokeSession(s.id, now + 5000);
+        assert.deepEqual(await store().getSession(s.id), { ...s, revokedAt: now });
+      });
+
+      it("revokes all of a user's live sessions except the given one", async () => {
+        const { u, s: keep } = await userWithSession(store());
+        const a = session(u.id);
+        const b = session(u.id);
+        await store().createSession(a);
+        await store().createSession(b);
+        const { s: stranger } = await userWithSession(store());
+        const now = Date.now();
+        await store().revokeUserSessions(u.id, now, keep.id);
+        assert.equal((await store().getSession(keep.id))?.revokedAt, null);
+        assert.equal((await store().getSession(a.id))?.revokedAt, now);
+        assert.equal((await store().getSession(b.id))?.revokedAt, now);
+        assert.equal((await store().getSession(stranger.id))?.revokedAt, null);
+
+        await store().revokeUserSessions(u.id, now + 1);
+        assert.equal((await store().getSession(keep.id))?.revokedAt, now + 1);
+        assert.equal((await store().getSession(a.id))?.revokedAt, now);
+      });
+
+      it('consumes a refresh token once, then reports reuse with the token', async () => {
+        const { s } = await userWithSession(store());
+        const t = refreshToken(s);
+        await store().insertRefreshToken(t);
+        const now = Date.now();
+        assert.deepEqual(await store().consumeRefreshToken(t.hash, now), {
+          status: 'consumed',
+          token: { ...t, usedAt: now },
+        });
+        assert.deepEqual(await store().consumeRefreshToken(t.hash, now + 1), {
+          status: 'reused',
+          token: { ...t, usedAt: now },
+        });
+      });
+
+      it('answers missing for an unknown refresh token', async () => {
+        assert.deepEqual(await store().consumeRefreshToken(randomUUID(), Date.now()), { status: 'missing' });
+      });
+
+      it('treats an expired refresh token as missing, spent or not', async () => {
+        const { s } = await userWithSession(store());
+        const now = Date.now();
+        const fresh = refreshToken(s, { expiresAt: now + MINUTE });
+        const spent = refreshToken(s, { expiresAt: now + MINUTE });
+        await store().insertRefreshToken(fresh);
+        await store().insertRefreshToken(spent);
+        assert.equal((await store().consumeRefreshToken(spent.hash, now)).status, 'consumed');
+        assert.deepEqual(await store().consumeRefreshToken(fresh.hash, now + MINUTE), { status: 'missing' });
+        assert.deepEqual(await store().consumeRefreshToken(spent.hash, now + MINUTE), { status: 'missing' });
+      });
+
+      it('lets exactly one of 20 concurrent consumers of a refresh token succeed', async () => {
+        const { s } = await userWithSession(store());
+        const t = refreshToken(s);
+        await store().insertRefreshToken(t);
+        const now = Date.now();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store().consumeRefreshToken(t.hash, now)),
+        );
+        assert.equal(results.filter((r) => r.status === 'consumed').length, 1);
+        assert.equal(results.filter((r) => r.status === 'reused').length, 19);
+      });
+    });
+
+    group('signing keys', (store) => {
+      const mine = async (kids: string[]) =>
+        (await store().listSigningKeys()).filter((k) => kids.includes(k.kid));
+
+      it('puts and lists keys', async () => {
+        const a = signingKey();
+        const b = signingKey({ createdAt: a.createdAt + 1, activatesAt: a.createdAt + HOUR });
+        await store().putSigningKey(a);
+        await store().putSigningKey(b);
+        const listed = await mine([a.kid, b.kid]);
+        assert.deepEqual(
+          listed.sort((x, y) => x.createdAt - y.createdAt),
+          [a, b],
+        );
+      });
+
+      it('retires a key exactly once', async () => {
+        const k = signingKey();
+        await store().putSigningKey(k);
+        const now = Date.now();
+        assert.equal(await store().retireSigningKey(k.kid, now, now + HOUR), true);
+        assert.equal(await store().retireSigningKey(k.kid, now + 1, now + 2 * HOUR), false);
+        assert.deepEqual(await mine([k.kid]), [{ ...k, retiredAt: now, expiresAt: now + HOUR }]);
+      });
+
+      it('does not retire an unknown key', async () => {
+        assert.equal(await store().retireSigningKey(randomUUID(), Date.now(), Date.now() + HOUR), false);
+      });
+
+      it('deletes a key', async () => {
+        const k = signingKey();
+        await store().putSigningKey(k);
+        await store().deleteSigningKey(k.kid);
+        assert.deepEqual(await mine([k.kid]), []);
+      });
+    });
+
+    group('throttle', (store) => {
+      const WINDOW = 15 * MINUTE;
+
+      it('counts failures inside the window', async () => {
+        const key = `login:${randomUUID()}`;
+        const t0 = Date.now();
+        assert.deepEqual(await store().recordFailure(key, t0, WINDOW), { failures: 1, lastFailureAt: t0 });
+        assert.deepEqual(await store().recordFailure(key, t0 + MINUTE, WINDOW), {
+          failures: 2,
+          lastFailureAt: t0 + MINUTE,
+        });
+        assert.deepEqual(await store().getThrottle(key, t0 + 2 * MINUTE, WINDOW), {
+          failures: 2,
+          lastFailureAt: t0 + MINUTE,
+        });
+      });
+
+      it('forgets failures older than the window', async () => {
+        const key = `login:${randomUUID()}`;
+        const t0 = Date.now();
+        await store().recordFailure(key, t0, WINDOW);
+        await store().recordFailure(key, t0 + 1, WINDOW);
+        assert.equal(await store().getThrottle(key, t0 + 1 + WINDOW + 1, WINDOW), null);
+        const later = t0 + 1 + WINDOW + 1;
+        assert.deepEqual(await store().recordFailure(key, later, WINDOW), {
+          failures: 1,
+          lastFailureAt: later,
+        });
+      });
+
+      it('clears a throttle', async () => {
+        const key = `login:${randomUUID()}`;
+        const t0 = Date.now();
+        await store().recordFailure(key, t0, WINDOW);
+        await store().clearThrottle(key);
+        assert.equal(await store().getThrottle(key, t0, WINDOW), null);
+        assert.deepEqual(await store().recordFailure(key, t0, WINDOW), { failures: 1, lastFailureAt: t0 });
+      });
+
+      it('answers null for a key with no failures', async () => {
+        assert.equal(await store().getThrottle(`login:${randomUUID()}`, Date.now(), WINDOW), null);
+      });
+    });
+
+    group('deleteExpired', (store) => {
+      it('removes what is expired and keeps what is live', async () => {
+        const s = store();
+        const now = Date.now();
+        const cut = now + HOUR;
+
+        const deadCode = `signup:${randomUUID()}`;
+        const liveCode = `signup:${randomUUID()}`;
+        await s.putCode({ key: deadCode, hash: 'h', expiresAt: cut, attempts: 0 });
+        await s.putCode({ key: liveCode, hash: 'h', expiresAt: cut + 1, attempts: 0 });
+
+        const { s: deadSession } = await userWithSession(s, { expiresAt: cut });
+        const { s: liveSession } = await userWithSession(s, { expiresAt: cut + HOUR });
+        const deadToken = refreshToken(liveSession, { expiresAt: cut });
+        const liveToken = refreshToken(liveSession, { expiresAt: cut + 1 });
+        await s.insertRefreshToken(deadToken);
+        await s.insertRefreshToken(liveToken);
+
+        const deadThrottle = `login:${randomUUID()}`;
+        const liveThrottle = `login:${randomUUID()}`;
+        await s.recordFailure(deadThrottle, cut - 25 * HOUR, MINUTE);
+        await s.recordFailure(liveThrottle, cut - HOUR, MINUTE);
+
+        const deadKey = signingKey({ retiredAt: now, expiresAt: cut - 1 });
+        const retiredLiveKey = signingKey({ retiredAt: now, expiresAt: cut + 1 });
+        const currentKey = signingKey();
+        for (const k of [deadKey, retiredLiveKey, currentKey]) await s.putSigningKey(k);
+
+        await s.deleteExpired(cut);
+
+        // Read back at `now`, when everything was still live, so only deletion explains absence.
+        assert.equal(await s.consumeCode(deadCode, 'h', now, 5), 'missing');
+        assert.equal(await s.consumeCode(liveCode, 'h', now, 5), 'consumed');
+        assert.equal(await s.getSession(deadSession.id), null);
+        assert.deepEqual(await s.getSession(liveSession.id), liveSession);
+        assert.deepEqual(await s.consumeRefreshToken(deadToken.hash, now), { status: 'missing' });
+        assert.equal((await s.consumeRefreshToken(liveToken.hash, now)).status, 'consumed');
+        assert.equal(await s.getThrottle(deadThrottle, cut, 100 * HOUR), null);
+        assert.notEqual(await s.getThrottle(liveThrottle, cut, 100 * HOUR), null);
+        const kids = (await s.listSigningKeys()).map((k) => k.kid);
+        assert.ok(!kids.includes(deadKey.kid));
+        assert.ok(kids.includes(retiredLiveKey.kid));
+        assert.ok(kids.includes(currentKey.kid));
+      });
+    });
+  });
+}

@@ -1,0 +1,53 @@
+import { findClient } from '../clients.ts';
+import type { Core } from '../context.ts';
+import { fail, ok, type Result } from '../errors.ts';
+import { hashOpaqueToken } from '../tokens/refresh-token.ts';
+import { issueUserTokens } from './issue-tokens.ts';
+import { isSessionLive } from './start-session.ts';
+import type { TokenResponse } from './token-response.ts';
+
+export interface RotateInput {
+  refreshToken: string;
+  /** When given, the token must have been issued to this client. */
+  clientId?: string;
+  /** A narrower scope (RFC 6749 §6); never wider than the original grant. */
+  scope?: string[];
+}
+
+/**
+ * Spends the refresh token and issues its successor in the same family. A spent token presented
+ * again means it leaked: the whole family is revoked (RFC 9700 §4.14.2).
+ */
+export async function rotateRefreshToken(core: Core, input: RotateInput): Promise<Result<TokenResponse, 'invalid_grant'>> {
+  const now = core.clock.now();
+  const consumed = await core.store.consumeRefreshToken(hashOpaqueToken(input.refreshToken), now);
+  if (consumed.status === 'missing') return fail('invalid_grant', 'refresh token is invalid or expired');
+  const token = consumed.token;
+  if (consumed.status === 'reused') {
+    await core.store.revokeSession(token.sessionId, now);
+    core.logger.log('warn', 'refresh_token_reuse', { audit: true, sub: token.userId, sid: token.sessionId });
+    return fail('invalid_grant', 'refresh token was already used; the session is revoked');
+  }
+  if (input.clientId !== undefined && input.clientId !== token.clientId) {
+    await core.store.revokeSession(token.sessionId, now);
+    return fail('invalid_grant', 'refresh token was issued to another client');
+  }
+  const [session, user] = await Promise.all([core.store.getSession(token.sessionId), core.store.getUserById(token.userId)]);
+  const client = findClient(core.config, token.clientId);
+  if (!isSessionLive(session, now) || user === null || user.disabled || client === null) {
+    return fail('invalid_grant', 'refresh token is invalid or expired');
+  }
+  const granted = token.scope.split(' ').filter((s) => s !== '');
+  if (input.scope !== undefined && !input.scope.every((s) => granted.includes(s))) {
+    return fail('invalid_grant', 'requested scope exceeds the original grant');
+  }
+  return ok(
+    await issueUserTokens(core, {
+      user,
+      client,
+      session,
+      scope: input.scope ?? granted,
+      withRefreshToken: true,
+    }),
+  );
+}

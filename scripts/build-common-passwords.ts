@@ -9,7 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const source = require.resolve('@zxcvbn-ts/language-common/package.json').replace(/package\.json$/, 'src/passwords.json');
+const source = require
+  .resolve('@zxcvbn-ts/language-common/package.json')
+  .replace(/package\.json$/, 'src/passwords.json');
 const ranked = JSON.parse(readFileSync(source, 'utf8')) as string[];
 const seen = new Set<string>();
 for (const password of ranked) {

@@ -29,13 +29,21 @@ export const clientSchema = z
   .superRefine((client, ctx) => {
     const isPublic = client.token_endpoint_auth_method === 'none';
     if (!isPublic && client.client_secret === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'required for a confidential client' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['client_secret'],
+        message: 'required for a confidential client',
+      });
     }
     if (isPublic && client.client_secret !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client has no secret' });
     }
     if (isPublic && client.grant_types.includes('client_credentials')) {
-      ctx.addIssue({ code: 'custom', path: ['grant_types'], message: 'client_credentials needs a confidential client' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grant_types'],
+        message: 'client_credentials needs a confidential client',
+      });
     }
   });
 

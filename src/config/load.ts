@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type GatehouseConfig, ConfigError, type DatabaseConfig, SIGNING_ALGS, type SigningAlg } from './config.ts';
+import {
+  ConfigError,
+  type DatabaseConfig,
+  type GatehouseConfig,
+  SIGNING_ALGS,
+  type SigningAlg,
+} from './config.ts';
 import { type ClientConfig, type FileConfig, fileConfigSchema } from './file-schema.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -46,7 +52,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 3000;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT: must be an integer 0-65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('PORT: must be an integer 0-65535');
   return port;
 }
 
@@ -60,7 +67,8 @@ function parseIssuer(raw: string, production: boolean): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError('GATEHOUSE_ISSUER: must be an http(s) URL');
   }
-  if (url.search !== '' || url.hash !== '') throw new ConfigError('GATEHOUSE_ISSUER: must have no query or fragment');
+  if (url.search !== '' || url.hash !== '')
+    throw new ConfigError('GATEHOUSE_ISSUER: must have no query or fragment');
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (production && url.protocol !== 'https:' && !loopback) {
     throw new ConfigError('GATEHOUSE_ISSUER: must be https when NODE_ENV=production');
@@ -146,7 +154,9 @@ function readFileConfig(path: string | undefined, cwd: string): FileConfig {
   const parsed = fileConfigSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`GATEHOUSE_CONFIG: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(
+      `GATEHOUSE_CONFIG: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

@@ -17,7 +17,8 @@ export function resolveJsonApiClient(
   const id = clientId ?? config.defaultClient;
   if (id === null) return fail('invalid_request', 'client_id is required (no default_client is configured)');
   const client = findClient(config, id);
-  if (client === null || !client.first_party) return fail('invalid_request', 'client_id: unknown or not a first-party client');
+  if (client === null || !client.first_party)
+    return fail('invalid_request', 'client_id: unknown or not a first-party client');
   return ok(client);
 }
 

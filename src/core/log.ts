@@ -16,7 +16,8 @@ const SECRET_FIELD = /pass(word)?|secret|token|code$|^code|otp|authorization|coo
 export function redact(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [name, value] of Object.entries(fields)) {
-    out[name] = SECRET_FIELD.test(name) && name !== 'status_code' && name !== 'error_code' ? '[redacted]' : value;
+    out[name] =
+      SECRET_FIELD.test(name) && name !== 'status_code' && name !== 'error_code' ? '[redacted]' : value;
   }
   return out;
 }

@@ -29,7 +29,11 @@ export function createApp(core: Core, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/v1', accountRoutes(core));
   app.notFound((c) => problem(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
-    c.get('logger').log('error', 'unhandled_error', { name: error.name, message: error.message, stack: error.stack });
+    c.get('logger').log('error', 'unhandled_error', {
+      name: error.name,
+      message: error.message,
+      stack: error.stack,
+    });
     return problem(c, 'server_error', 'something went wrong on our side');
   });
   return app;

@@ -15,7 +15,9 @@ export function requireUser(core: Core): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (token === null) {
-      return problem(c, 'invalid_token', 'a Bearer access token is required', { 'WWW-Authenticate': 'Bearer' });
+      return problem(c, 'invalid_token', 'a Bearer access token is required', {
+        'WWW-Authenticate': 'Bearer',
+      });
     }
     const result = await authenticateAccessToken(core, token);
     if (!result.ok) return problemFromFailure(c, result);

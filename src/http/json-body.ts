@@ -40,6 +40,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (issue === undefined) return 'invalid';
-  if (issue.code === 'invalid_type') return issue.input === undefined ? 'is required' : `must be a ${issue.expected}`;
+  if (issue.code === 'invalid_type')
+    return issue.input === undefined ? 'is required' : `must be a ${issue.expected}`;
   return issue.message;
 }

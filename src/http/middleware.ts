@@ -1,5 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
 import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
 import type { Logger } from '../core/log.ts';
 import type { AppEnv, ClientIpResolver } from './env.ts';
 

@@ -2,12 +2,20 @@ import type { GatehouseConfig } from '../config/config.ts';
 import { ERROR_CODES } from '../core/errors.ts';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const problem = {
+  description: 'Problem',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
 const str = { type: 'string' };
 const tokens = { description: 'Token response', ...json({ $ref: '#/components/schemas/TokenResponse' }) };
 const bearer = [{ bearer: [] }];
 
-function op(summary: string, body: object | null, responses: Record<string, object>, secured = false): object {
+function op(
+  summary: string,
+  body: object | null,
+  responses: Record<string, object>,
+  secured = false,
+): object {
   return {
     summary,
     ...(body !== null ? { requestBody: { required: true, ...json(body) } } : {}),
@@ -16,7 +24,11 @@ function op(summary: string, body: object | null, responses: Record<string, obje
   };
 }
 
-const obj = (required: string[], properties: Record<string, object>) => ({ type: 'object', required, properties });
+const obj = (required: string[], properties: Record<string, object>) => ({
+  type: 'object',
+  required,
+  properties,
+});
 
 /** `/openapi.json`: the `/v1` API and its stable error codes. */
 export function openApiDocument(config: GatehouseConfig): object {
@@ -25,17 +37,71 @@ export function openApiDocument(config: GatehouseConfig): object {
     info: { title: 'Gatehouse', version: '0.1.0' },
     servers: [{ url: config.issuer }],
     paths: {
-      '/v1/signup': { post: op('Sign up', obj(['email', 'password'], { email: str, password: str, name: str, client_id: str }), { 202: { description: 'Verification sent' } }) },
-      '/v1/signup/confirm': { post: op('Confirm email', obj(['email', 'code'], { email: str, code: str }), { 200: { description: 'Confirmed' } }) },
-      '/v1/signup/resend': { post: op('Resend code', obj(['email'], { email: str }), { 202: { description: 'Sent if applicable' } }) },
-      '/v1/signin': { post: op('Sign in', obj(['email', 'password'], { email: str, password: str, client_id: str, scope: str }), { 200: tokens }) },
-      '/v1/refresh': { post: op('Rotate refresh token', obj(['refresh_token'], { refresh_token: str, client_id: str }), { 200: tokens }) },
-      '/v1/signout': { post: op('Sign out a session', obj(['refresh_token'], { refresh_token: str }), { 204: { description: 'Signed out' } }) },
-      '/v1/signout/all': { post: op('Sign out everywhere', null, { 204: { description: 'Signed out' } }, true) },
-      '/v1/password/forgot': { post: op('Request reset code', obj(['email'], { email: str }), { 202: { description: 'Sent if applicable' } }) },
-      '/v1/password/reset': { post: op('Reset password', obj(['email', 'code', 'password'], { email: str, code: str, password: str }), { 200: { description: 'Reset' } }) },
-      '/v1/password/change': { post: op('Change password', obj(['current_password', 'password'], { current_password: str, password: str }), { 200: { description: 'Changed' } }, true) },
-      '/v1/me': { get: op('Current user', null, { 200: { description: 'Profile', ...json({ $ref: '#/components/schemas/Profile' }) } }, true) },
+      '/v1/signup': {
+        post: op(
+          'Sign up',
+          obj(['email', 'password'], { email: str, password: str, name: str, client_id: str }),
+          { 202: { description: 'Verification sent' } },
+        ),
+      },
+      '/v1/signup/confirm': {
+        post: op('Confirm email', obj(['email', 'code'], { email: str, code: str }), {
+          200: { description: 'Confirmed' },
+        }),
+      },
+      '/v1/signup/resend': {
+        post: op('Resend code', obj(['email'], { email: str }), {
+          202: { description: 'Sent if applicable' },
+        }),
+      },
+      '/v1/signin': {
+        post: op(
+          'Sign in',
+          obj(['email', 'password'], { email: str, password: str, client_id: str, scope: str }),
+          { 200: tokens },
+        ),
+      },
+      '/v1/refresh': {
+        post: op('Rotate refresh token', obj(['refresh_token'], { refresh_token: str, client_id: str }), {
+          200: tokens,
+        }),
+      },
+      '/v1/signout': {
+        post: op('Sign out a session', obj(['refresh_token'], { refresh_token: str }), {
+          204: { description: 'Signed out' },
+        }),
+      },
+      '/v1/signout/all': {
+        post: op('Sign out everywhere', null, { 204: { description: 'Signed out' } }, true),
+      },
+      '/v1/password/forgot': {
+        post: op('Request reset code', obj(['email'], { email: str }), {
+          202: { description: 'Sent if applicable' },
+        }),
+      },
+      '/v1/password/reset': {
+        post: op(
+          'Reset password',
+          obj(['email', 'code', 'password'], { email: str, code: str, password: str }),
+          { 200: { description: 'Reset' } },
+        ),
+      },
+      '/v1/password/change': {
+        post: op(
+          'Change password',
+          obj(['current_password', 'password'], { current_password: str, password: str }),
+          { 200: { description: 'Changed' } },
+          true,
+        ),
+      },
+      '/v1/me': {
+        get: op(
+          'Current user',
+          null,
+          { 200: { description: 'Profile', ...json({ $ref: '#/components/schemas/Profile' }) } },
+          true,
+        ),
+      },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -51,7 +51,12 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
 }
 
 /** An RFC 9457 problem+json answer with our stable `code`. */
-export function problem(c: Context, code: ErrorCode, detail?: string, headers: Record<string, string> = {}): Response {
+export function problem(
+  c: Context,
+  code: ErrorCode,
+  detail?: string,
+  headers: Record<string, string> = {},
+): Response {
   const status = STATUS[code];
   const body = {
     type: `urn:gatehouse:problem:${code}`,

@@ -8,7 +8,9 @@ export async function rotateKeysCommand(config: GatehouseConfig): Promise<number
   const core = await createCore(config, { logger: silentLogger });
   try {
     const result = await core.keys.rotate();
-    console.log(JSON.stringify({ retired: result.retiredKid, current: result.currentKid, next: result.nextKid }));
+    console.log(
+      JSON.stringify({ retired: result.retiredKid, current: result.currentKid, next: result.nextKid }),
+    );
     return 0;
   } finally {
     await core.store.close();

@@ -21,7 +21,8 @@ export async function createUserCommand(config: GatehouseConfig, args: CreateUse
   if (!email.ok) throw new ConfigError('users create: --email is not a valid address');
   const roles = args.role ?? config.defaultRoles;
   const unknown = roles.find((role) => !(role in config.roles));
-  if (unknown !== undefined) throw new ConfigError(`users create: --role "${unknown}" is not in the config's roles`);
+  if (unknown !== undefined)
+    throw new ConfigError(`users create: --role "${unknown}" is not in the config's roles`);
   let password: string | null = null;
   if (args.password !== undefined) {
     const checked = checkNewPassword(args.password, email.value);

@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.ts';
 import { loadConfig } from '../config/load.ts';
-import { createUserCommand } from './cli-users.ts';
 import { latestOutboxCommand, rotateKeysCommand } from './cli-keys.ts';
+import { createUserCommand } from './cli-users.ts';
 import { startNodeServer } from './node-server.ts';
 
 const USAGE = `usage: gatehouse <command>
@@ -36,7 +36,10 @@ async function main(argv: string[]): Promise<number> {
     return createUserCommand(loadConfig(), values);
   }
   if (command === 'outbox') {
-    const { values } = parseArgs({ args: [sub, ...rest].filter((a) => a !== undefined), options: { to: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: [sub, ...rest].filter((a) => a !== undefined),
+      options: { to: { type: 'string' } },
+    });
     return latestOutboxCommand(loadConfig(), values.to);
   }
   console.error(USAGE);

@@ -1,15 +1,17 @@
-import type { LambdaEvent, LambdaContext } from 'hono/aws-lambda';
+import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { loadConfig } from '../config/load.ts';
-import type { AppContext } from '../http/env.ts';
 import { createApp } from '../http/app.ts';
+import type { AppContext } from '../http/env.ts';
 import { createCore } from './bootstrap.ts';
 
 type Handler = ReturnType<typeof handle>;
 
 /** API Gateway puts the caller's address in requestContext (v1: identity.sourceIp, v2: http.sourceIp). */
 function sourceIp(c: AppContext): string | null {
-  const env = c.env as { event?: { requestContext?: { identity?: { sourceIp?: string }; http?: { sourceIp?: string } } } };
+  const env = c.env as {
+    event?: { requestContext?: { identity?: { sourceIp?: string }; http?: { sourceIp?: string } } };
+  };
   const context = env.event?.requestContext;
   return context?.http?.sourceIp ?? context?.identity?.sourceIp ?? null;
 }

@@ -1,6 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { AddressInfo } from 'node:net';
 import { ConfigError, type GatehouseConfig } from '../config/config.ts';
 import { createApp } from '../http/app.ts';
 import { type BootstrapOverrides, createCore } from './bootstrap.ts';
@@ -12,7 +12,10 @@ export interface RunningServer {
 }
 
 /** The plain Node runtime: core + app behind @hono/node-server. */
-export async function startNodeServer(config: GatehouseConfig, overrides: BootstrapOverrides = {}): Promise<RunningServer> {
+export async function startNodeServer(
+  config: GatehouseConfig,
+  overrides: BootstrapOverrides = {},
+): Promise<RunningServer> {
   const core = await createCore(config, overrides);
   const app = createApp(core, { clientIp: (c) => getConnInfo(c).remote.address ?? null });
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -29,7 +32,7 @@ export async function startNodeServer(config: GatehouseConfig, overrides: Bootst
     port,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      if ("closeAllConnections" in server) server.closeAllConnections();
+      if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
       await core.store.close();
     },

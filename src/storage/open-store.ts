@@ -10,6 +10,8 @@ export async function openStore(database: DatabaseConfig): Promise<Store> {
       return openSqliteStore(database.path);
     case 'postgres':
     case 'dynamodb':
-      throw new ConfigError(`GATEHOUSE_DATABASE: the ${database.kind} adapter is not available in this version`);
+      throw new ConfigError(
+        `GATEHOUSE_DATABASE: the ${database.kind} adapter is not available in this version`,
+      );
   }
 }

@@ -23,7 +23,9 @@ export interface UserRecord {
   updatedAt: number;
 }
 
-export type UserPatch = Partial<Pick<UserRecord, 'emailVerified' | 'name' | 'passwordHash' | 'roles' | 'disabled'>>;
+export type UserPatch = Partial<
+  Pick<UserRecord, 'emailVerified' | 'name' | 'passwordHash' | 'roles' | 'disabled'>
+>;
 
 /** A one-time code (email confirmation, password reset). One live code per key. */
 export interface CodeRecord {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.ts';
 import type { BootstrapOverrides } from '../../src/runtime/bootstrap.ts';
 import { startNodeServer } from '../../src/runtime/node-server.ts';
-import { type SmtpCapture, extractCode, startSmtpCapture } from './smtp-capture.ts';
+import { extractCode, type SmtpCapture, startSmtpCapture } from './smtp-capture.ts';
 
 export interface TestServer {
   /** Base URL, equal to the issuer. */
@@ -87,11 +87,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (signup.status !== 202) throw new Error(`signup answered ${signup.status}: ${await signup.text()}`);
       const mail = await smtp.waitFor({ to: email, kind: 'signup_code' });
       const confirm = await post('/v1/signup/confirm', { email, code: extractCode(mail.text) });
-      if (confirm.status !== 200) throw new Error(`confirm answered ${confirm.status}: ${await confirm.text()}`);
+      if (confirm.status !== 200)
+        throw new Error(`confirm answered ${confirm.status}: ${await confirm.text()}`);
     },
     async signIn(email, password, extra = {}) {
       const response = await post('/v1/signin', { email, password, ...extra });
-      if (response.status !== 200) throw new Error(`signin answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 200)
+        throw new Error(`signin answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as TokenResponseJson;
     },
     async close() {

@@ -39,9 +39,19 @@ export async function issueCode(core: Core, purpose: CodePurpose, subject: strin
 }
 
 /** True only for the live, matching code, which is spent by this call (one conditional write). */
-export async function consumeCode(core: Core, purpose: CodePurpose, subject: string, code: string): Promise<boolean> {
+export async function consumeCode(
+  core: Core,
+  purpose: CodePurpose,
+  subject: string,
+  code: string,
+): Promise<boolean> {
   if (!/^\d{6}$/.test(code)) return false;
   const key = codeKey(purpose, subject);
-  const result = await core.store.consumeCode(key, hashCode(core, key, code), core.clock.now(), CODE_MAX_ATTEMPTS);
+  const result = await core.store.consumeCode(
+    key,
+    hashCode(core, key, code),
+    core.clock.now(),
+    CODE_MAX_ATTEMPTS,
+  );
   return result === 'consumed';
 }

@@ -4,7 +4,10 @@ import { consumeCode, issueCode } from './codes.ts';
 import { normaliseEmail } from './email.ts';
 import { sendAccountMail } from './send-mail.ts';
 
-export async function confirmSignUp(core: Core, input: { email: string; code: string }): Promise<Result<void, 'invalid_code'>> {
+export async function confirmSignUp(
+  core: Core,
+  input: { email: string; code: string },
+): Promise<Result<void, 'invalid_code'>> {
   const email = normaliseEmail(input.email);
   if (!email.ok || !(await consumeCode(core, 'signup', email.value, input.code))) {
     return fail('invalid_code', 'the code is wrong, expired or already used');
@@ -22,5 +25,8 @@ export async function resendSignUpCode(core: Core, input: { email: string }): Pr
   if (!email.ok) return;
   const user = await core.store.getUserByEmail(email.value);
   if (user === null || user.emailVerified) return;
-  await sendAccountMail(core, email.value, { kind: 'signup_code', code: await issueCode(core, 'signup', email.value) });
+  await sendAccountMail(core, email.value, {
+    kind: 'signup_code',
+    code: await issueCode(core, 'signup', email.value),
+  });
 }

@@ -6,7 +6,8 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*$/;
 /** Trim, NFKC and lower-case, so one mailbox is one account whatever the spelling. */
 export function normaliseEmail(raw: string): Result<string, 'invalid_request'> {
   const email = raw.trim().normalize('NFKC').toLowerCase();
-  if (email.length > 254 || !EMAIL_SHAPE.test(email)) return fail('invalid_request', 'email is not a valid address');
+  if (email.length > 254 || !EMAIL_SHAPE.test(email))
+    return fail('invalid_request', 'email is not a valid address');
   return ok(email);
 }
 

@@ -11,7 +11,10 @@ export async function forgotPassword(core: Core, input: { email: string }): Prom
   if (!email.ok) return;
   const user = await core.store.getUserByEmail(email.value);
   if (user === null || user.disabled) return;
-  await sendAccountMail(core, email.value, { kind: 'reset_code', code: await issueCode(core, 'reset', email.value) });
+  await sendAccountMail(core, email.value, {
+    kind: 'reset_code',
+    code: await issueCode(core, 'reset', email.value),
+  });
 }
 
 /**
@@ -33,7 +36,11 @@ export async function resetPassword(
   const user = await core.store.getUserByEmail(email.value);
   if (user === null) return fail('invalid_code', 'the code is wrong, expired or already used');
   const now = core.clock.now();
-  await core.store.updateUser(user.id, { passwordHash: await core.passwords.hash(password.value), emailVerified: true }, now);
+  await core.store.updateUser(
+    user.id,
+    { passwordHash: await core.passwords.hash(password.value), emailVerified: true },
+    now,
+  );
   await core.store.revokeUserSessions(user.id, now);
   await core.store.clearThrottle(`email:${email.value}`);
   core.logger.log('info', 'password_reset', { audit: true, sub: user.id });

@@ -1,5 +1,5 @@
 import type { Core } from '../context.ts';
-import { renderMail, type MailTemplate } from '../mail/templates.ts';
+import { type MailTemplate, renderMail } from '../mail/templates.ts';
 import { maskEmail } from './email.ts';
 
 /**

@@ -1,3 +1,4 @@
+import type { UserRecord } from '../../storage/port.ts';
 import { resolveJsonApiClient } from '../clients.ts';
 import type { Core } from '../context.ts';
 import { fail, ok, type Result } from '../errors.ts';
@@ -7,7 +8,6 @@ import { startSession } from '../sessions/start-session.ts';
 import type { TokenResponse } from '../sessions/token-response.ts';
 import { maskEmail, normaliseEmail } from './email.ts';
 import { checkThrottle, clearThrottle, recordThrottleFailure, signInThrottleKeys } from './throttle.ts';
-import type { UserRecord } from '../../storage/port.ts';
 
 export interface SignInInput {
   email: string;
@@ -49,11 +49,17 @@ export async function signIn(core: Core, input: SignInInput): Promise<Result<Tok
   const [emailKey] = keys;
   if (emailKey !== undefined) await clearThrottle(core, emailKey);
   if (user.disabled) return fail('account_disabled', 'this account is disabled');
-  if (!user.emailVerified) return fail('email_not_verified', 'confirm your email with the code we sent first');
+  if (!user.emailVerified)
+    return fail('email_not_verified', 'confirm your email with the code we sent first');
 
   const scope = grantScopes(core.config, client.value, user.roles, input.scope);
   const tokens = await startSession(core, { user, client: client.value, scope, amr: ['pwd'] });
-  core.logger.log('info', 'signin', { audit: true, sub: user.id, client_id: client.value.client_id, ip: input.ip });
+  core.logger.log('info', 'signin', {
+    audit: true,
+    sub: user.id,
+    client_id: client.value.client_id,
+    ip: input.ip,
+  });
   return ok(tokens);
 }
 

@@ -15,7 +15,10 @@ export interface SignUpInput {
 type SignUpError = 'invalid_request' | 'weak_password' | 'signup_disabled' | 'email_domain_not_allowed';
 
 /** Whether the sign-up rules (§1 `signup`) let this normalised email create an account. */
-export function checkSignUpAllowed(core: Core, email: string): Result<void, 'signup_disabled' | 'email_domain_not_allowed'> {
+export function checkSignUpAllowed(
+  core: Core,
+  email: string,
+): Result<void, 'signup_disabled' | 'email_domain_not_allowed'> {
   const { signup } = core.config;
   if (!signup.enabled) return fail('signup_disabled', 'sign-up is disabled');
   const allowed = signup.allowed_email_domains.map((d) => d.toLowerCase());
@@ -53,13 +56,23 @@ export async function signUp(core: Core, input: SignUpInput): Promise<Result<voi
   });
   if (created === 'created') {
     core.logger.log('info', 'signup', { audit: true, email: maskEmail(email.value) });
-    await sendAccountMail(core, email.value, { kind: 'signup_code', code: await issueCode(core, 'signup', email.value) });
+    await sendAccountMail(core, email.value, {
+      kind: 'signup_code',
+      code: await issueCode(core, 'signup', email.value),
+    });
     return ok(undefined);
   }
   const existing = await core.store.getUserByEmail(email.value);
   if (existing !== null && !existing.emailVerified) {
-    await core.store.updateUser(existing.id, { passwordHash, ...(input.name ? { name: input.name } : {}) }, now);
-    await sendAccountMail(core, email.value, { kind: 'signup_code', code: await issueCode(core, 'signup', email.value) });
+    await core.store.updateUser(
+      existing.id,
+      { passwordHash, ...(input.name ? { name: input.name } : {}) },
+      now,
+    );
+    await sendAccountMail(core, email.value, {
+      kind: 'signup_code',
+      code: await issueCode(core, 'signup', email.value),
+    });
   } else {
     await sendAccountMail(core, email.value, { kind: 'signup_existing' });
   }

@@ -35,7 +35,10 @@ function delayAfter(failures: number, rule: ThrottleRule): number {
 }
 
 /** A 429 failure when any key is in its delay, else null. */
-export async function checkThrottle(core: Core, keys: ThrottleKey[]): Promise<Failure<'too_many_attempts'> | null> {
+export async function checkThrottle(
+  core: Core,
+  keys: ThrottleKey[],
+): Promise<Failure<'too_many_attempts'> | null> {
   const now = core.clock.now();
   let waitMs = 0;
   for (const { key, rule } of keys) {

@@ -1,7 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
 
 /** OWASP's argon2id floor (m=19 MiB, t=2, p=1); the contract allows "or stronger". */
-export const ARGON2_PARAMS = { memoryCost: 19_456, timeCost: 2, parallelism: 1, algorithm: 2 /* Argon2id */ } as const;
+export const ARGON2_PARAMS = {
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+  algorithm: 2 /* Argon2id */,
+} as const;
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

@@ -1,7 +1,7 @@
+import type { UserRecord } from '../../storage/port.ts';
 import type { Core } from '../context.ts';
 import { fail, ok, type Result } from '../errors.ts';
 import { verifyAccessToken } from '../tokens/access-token.ts';
-import type { UserRecord } from '../../storage/port.ts';
 import { isSessionLive } from './start-session.ts';
 
 export interface AuthenticatedUser {
@@ -14,7 +14,10 @@ export interface AuthenticatedUser {
  * Gatehouse's own Bearer endpoints check more than a resource server can: besides the JWT, the
  * session must still be live, so sign-out everywhere takes effect here at once.
  */
-export async function authenticateAccessToken(core: Core, token: string): Promise<Result<AuthenticatedUser, 'invalid_token'>> {
+export async function authenticateAccessToken(
+  core: Core,
+  token: string,
+): Promise<Result<AuthenticatedUser, 'invalid_token'>> {
   const now = core.clock.now();
   const verified = await verifyAccessToken(core.keys, token, { issuer: core.config.issuer, now });
   if (!verified.ok) return fail('invalid_token', 'the access token is invalid or expired');

@@ -1,10 +1,10 @@
 import type { ClientConfig } from '../../config/file-schema.ts';
+import type { SessionRecord, UserRecord } from '../../storage/port.ts';
 import { accessTokenAudience } from '../clients.ts';
 import type { Core } from '../context.ts';
 import { signAccessToken } from '../tokens/access-token.ts';
 import { signIdToken } from '../tokens/id-token.ts';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/refresh-token.ts';
-import type { SessionRecord, UserRecord } from '../../storage/port.ts';
 import type { TokenResponse } from './token-response.ts';
 
 export const REFRESH_TOKEN_PREFIX = 'ghr_';

@@ -18,7 +18,10 @@ export interface RotateInput {
  * Spends the refresh token and issues its successor in the same family. A spent token presented
  * again means it leaked: the whole family is revoked (RFC 9700 §4.14.2).
  */
-export async function rotateRefreshToken(core: Core, input: RotateInput): Promise<Result<TokenResponse, 'invalid_grant'>> {
+export async function rotateRefreshToken(
+  core: Core,
+  input: RotateInput,
+): Promise<Result<TokenResponse, 'invalid_grant'>> {
   const now = core.clock.now();
   const consumed = await core.store.consumeRefreshToken(hashOpaqueToken(input.refreshToken), now);
   if (consumed.status === 'missing') return fail('invalid_grant', 'refresh token is invalid or expired');
@@ -32,7 +35,10 @@ export async function rotateRefreshToken(core: Core, input: RotateInput): Promis
     await core.store.revokeSession(token.sessionId, now);
     return fail('invalid_grant', 'refresh token was issued to another client');
   }
-  const [session, user] = await Promise.all([core.store.getSession(token.sessionId), core.store.getUserById(token.userId)]);
+  const [session, user] = await Promise.all([
+    core.store.getSession(token.sessionId),
+    core.store.getUserById(token.userId),
+  ]);
   const client = findClient(core.config, token.clientId);
   if (!isSessionLive(session, now) || user === null || user.disabled || client === null) {
     return fail('invalid_grant', 'refresh token is invalid or expired');

@@ -11,7 +11,9 @@ export function healthRoutes(core: Core): Hono<AppEnv> {
       if (keys.length === 0) throw new Error('no signing keys');
       return c.json({ status: 'ok' }, 200);
     } catch (error) {
-      c.get('logger').log('error', 'health_failed', { reason: error instanceof Error ? error.message : 'unknown' });
+      c.get('logger').log('error', 'health_failed', {
+        reason: error instanceof Error ? error.message : 'unknown',
+      });
       return c.json({ status: 'unavailable' }, 503);
     }
   });

@@ -10,7 +10,11 @@ import { readJson } from '../json-body.ts';
 import { problemFromFailure } from '../problem.ts';
 
 const forgotBody = z.object({ email: z.string().max(320) });
-const resetBody = z.object({ email: z.string().max(320), code: z.string().max(32), password: z.string().max(4096) });
+const resetBody = z.object({
+  email: z.string().max(320),
+  code: z.string().max(32),
+  password: z.string().max(4096),
+});
 const changeBody = z.object({ current_password: z.string().max(4096), password: z.string().max(4096) });
 
 export function accountRoutes(core: Core): Hono<AppEnv> {

@@ -16,7 +16,10 @@ const signInBody = z.object({
   client_id: z.string().max(128).optional(),
   scope: z.string().max(2048).optional(),
 });
-const refreshBody = z.object({ refresh_token: z.string().max(512), client_id: z.string().max(128).optional() });
+const refreshBody = z.object({
+  refresh_token: z.string().max(512),
+  client_id: z.string().max(128).optional(),
+});
 const signOutBody = z.object({ refresh_token: z.string().max(512) });
 
 export function sessionRoutes(core: Core, clientIp: ClientIpResolver): Hono<AppEnv> {
@@ -25,7 +28,13 @@ export function sessionRoutes(core: Core, clientIp: ClientIpResolver): Hono<AppE
       const body = await readJson(c, signInBody);
       if (!body.ok) return body.response;
       const { email, password, client_id, scope } = body.value;
-      const result = await signIn(core, { email, password, clientId: client_id, scope: parseScope(scope), ip: clientIp(c) });
+      const result = await signIn(core, {
+        email,
+        password,
+        clientId: client_id,
+        scope: parseScope(scope),
+        ip: clientIp(c),
+      });
       if (!result.ok) return problemFromFailure(c, result);
       return c.json(result.value, 200, { 'Cache-Control': 'no-store' });
     })

@@ -102,6 +102,43 @@ export interface ThrottleState {
   lastFailureAt: number;
 }
 
+/**
+ * A short-lived record consumed at most once, by kind: OAuth authorization codes, pending
+ * authorization requests, WebAuthn challenges, federation states, revoked access-token ids.
+ * `id` is already a hash or random handle chosen by the core; `payload` is JSON text.
+ */
+export interface OneTimeRecord {
+  kind: string;
+  id: string;
+  payload: string;
+  expiresAt: number;
+  usedAt: number | null;
+  /** Written by the consuming call (e.g. the session an authorization code produced). */
+  note: string | null;
+}
+
+export type OneTimeConsumeResult =
+  | { status: 'consumed'; record: OneTimeRecord }
+  /** Already consumed: `record.note` says what the first use produced. */
+  | { status: 'reused'; record: OneTimeRecord }
+  | { status: 'missing' };
+
+/** A hosted-pages sign-in: the `__Host-gatehouse_session` cookie holds the id; the store only its hash. */
+export interface BrowserSessionRecord {
+  /** SHA-256 of the cookie value, base64url. */
+  hash: string;
+  userId: string;
+  /** Epoch ms of the authentication (`auth_time`). */
+  authTime: number;
+  amr: string[];
+  createdAt: number;
+  /** Slides forward on use (idle timeout). */
+  idleExpiresAt: number;
+  /** Absolute end. */
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
 export interface UserStore {
   createUser(user: UserRecord): Promise<'created' | 'email_taken'>;
   getUserById(id: string): Promise<UserRecord | null>;
@@ -127,6 +164,8 @@ export interface SessionStore {
   /** Revoke every live session of the user, except `exceptSessionId` when given. */
   revokeUserSessions(userId: string, now: number, exceptSessionId?: string): Promise<void>;
   insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  /** The record whatever its state (for revocation and introspection, which must not spend it). */
+  getRefreshToken(hash: string): Promise<RefreshTokenRecord | null>;
   /** Mark the token spent with one conditional write; at most one concurrent caller gets `consumed`. */
   consumeRefreshToken(hash: string, now: number): Promise<RefreshConsumeResult>;
 }
@@ -149,7 +188,40 @@ export interface ThrottleStore {
   clearThrottle(key: string): Promise<void>;
 }
 
-export interface Store extends UserStore, CodeStore, SessionStore, KeyStore, ThrottleStore {
+export interface OneTimeStore {
+  putOneTime(record: OneTimeRecord): Promise<void>;
+  /** The live (unexpired) record, used or not. */
+  getOneTime(kind: string, id: string, now: number): Promise<OneTimeRecord | null>;
+  /** Marks the live record used and writes `note`, in one conditional write; at most one caller gets `consumed`. */
+  consumeOneTime(kind: string, id: string, now: number, note: string | null): Promise<OneTimeConsumeResult>;
+  deleteOneTime(kind: string, id: string): Promise<void>;
+}
+
+export interface BrowserSessionStore {
+  createBrowserSession(session: BrowserSessionRecord): Promise<void>;
+  /** The record whatever its state; the core checks revocation and both expiries. */
+  getBrowserSession(hash: string): Promise<BrowserSessionRecord | null>;
+  touchBrowserSession(hash: string, idleExpiresAt: number): Promise<void>;
+  revokeBrowserSession(hash: string, now: number): Promise<void>;
+  revokeUserBrowserSessions(userId: string, now: number): Promise<void>;
+}
+
+export interface ConsentStore {
+  /** Scopes the user has granted the client so far (empty when none). */
+  getConsent(userId: string, clientId: string): Promise<string[]>;
+  /** Replaces the remembered grant. */
+  putConsent(userId: string, clientId: string, scopes: string[], now: number): Promise<void>;
+}
+
+export interface Store
+  extends UserStore,
+    CodeStore,
+    SessionStore,
+    KeyStore,
+    ThrottleStore,
+    OneTimeStore,
+    BrowserSessionStore,
+    ConsentStore {
   /** Remove rows past their expiry; safe to call at any time. */
   deleteExpired(now: number): Promise<void>;
   close(): Promise<void>;

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type {
+  BrowserSessionRecord,
+  OneTimeRecord,
   RefreshTokenRecord,
   SessionRecord,
   SigningKeyRecord,
@@ -80,6 +82,36 @@ export function signingKey(overrides: Partial<SigningKeyRecord> = {}): SigningKe
     activatesAt: now,
     retiredAt: null,
     expiresAt: null,
+    ...overrides,
+  };
+}
+
+export function oneTime(overrides: Partial<OneTimeRecord> = {}): OneTimeRecord {
+  return {
+    kind: 'authorization_code',
+    id: randomUUID(),
+    payload: JSON.stringify({ clientId: 'web', scope: 'openid email', nonce: randomUUID() }),
+    expiresAt: Date.now() + 10 * MINUTE,
+    usedAt: null,
+    note: null,
+    ...overrides,
+  };
+}
+
+export function browserSession(
+  userId: string,
+  overrides: Partial<BrowserSessionRecord> = {},
+): BrowserSessionRecord {
+  const now = Date.now();
+  return {
+    hash: randomUUID(),
+    userId,
+    authTime: now,
+    amr: ['pwd'],
+    createdAt: now,
+    idleExpiresAt: now + HOUR,
+    expiresAt: now + 24 * HOUR,
+    revokedAt: null,
     ...overrides,
   };
 }
@@ -286,6 +318,16 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         });
       });
 
+      it('reads a refresh token without spending it', async () => {
+        const { s } = await userWithSession(store());
+        const t = refreshToken(s);
+        await store().insertRefreshToken(t);
+        assert.deepEqual(await store().getRefreshToken(t.hash), t);
+        assert.equal((await store().consumeRefreshToken(t.hash, Date.now())).status, 'consumed');
+        assert.equal((await store().getRefreshToken(t.hash))?.usedAt !== null, true);
+        assert.equal(await store().getRefreshToken(randomUUID()), null);
+      });
+
       it('answers missing for an unknown refresh token', async () => {
         assert.deepEqual(await store().consumeRefreshToken(randomUUID(), Date.now()), { status: 'missing' });
       });
@@ -396,6 +438,224 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       });
     });
 
+    group('one-time records', (store) => {
+      it('puts and reads a record back; unknown ids and other kinds are null', async () => {
+        const r = oneTime();
+        await store().putOneTime(r);
+        const now = Date.now();
+        assert.deepEqual(await store().getOneTime(r.kind, r.id, now), r);
+        assert.equal(await store().getOneTime(r.kind, randomUUID(), now), null);
+        assert.equal(await store().getOneTime('webauthn_challenge', r.id, now), null);
+      });
+
+      it('consumes once, writing the note and keeping the payload intact', async () => {
+        const r = oneTime();
+        await store().putOneTime(r);
+        const now = Date.now();
+        const consumed = { ...r, usedAt: now, note: 'session-1' };
+        assert.deepEqual(await store().consumeOneTime(r.kind, r.id, now, 'session-1'), {
+          status: 'consumed',
+          record: consumed,
+        });
+        // A used record is still live for getOneTime.
+        assert.deepEqual(await store().getOneTime(r.kind, r.id, now + 1), consumed);
+      });
+
+      it("answers reused for a second consume, with the first consumer's note", async () => {
+        const r = oneTime();
+        await store().putOneTime(r);
+        const now = Date.now();
+        assert.equal((await store().consumeOneTime(r.kind, r.id, now, 'first')).status, 'consumed');
+        assert.deepEqual(await store().consumeOneTime(r.kind, r.id, now + 1, 'second'), {
+          status: 'reused',
+          record: { ...r, usedAt: now, note: 'first' },
+        });
+        assert.deepEqual(await store().getOneTime(r.kind, r.id, now + 2), {
+          ...r,
+          usedAt: now,
+          note: 'first',
+        });
+      });
+
+      it('consumes with a null note', async () => {
+        const r = oneTime();
+        await store().putOneTime(r);
+        const now = Date.now();
+        assert.deepEqual(await store().consumeOneTime(r.kind, r.id, now, null), {
+          status: 'consumed',
+          record: { ...r, usedAt: now, note: null },
+        });
+        assert.deepEqual(await store().consumeOneTime(r.kind, r.id, now, 'later'), {
+          status: 'reused',
+          record: { ...r, usedAt: now, note: null },
+        });
+      });
+
+      it('treats an expired record as missing, used or not', async () => {
+        const now = Date.now();
+        const fresh = oneTime({ expiresAt: now + MINUTE });
+        const used = oneTime({ expiresAt: now + MINUTE });
+        await store().putOneTime(fresh);
+        await store().putOneTime(used);
+        assert.equal((await store().consumeOneTime(used.kind, used.id, now, 'n')).status, 'consumed');
+        const later = now + MINUTE;
+        assert.deepEqual(await store().consumeOneTime(fresh.kind, fresh.id, later, 'n'), {
+          status: 'missing',
+        });
+        assert.deepEqual(await store().consumeOneTime(used.kind, used.id, later, 'n'), { status: 'missing' });
+        assert.equal(await store().getOneTime(fresh.kind, fresh.id, later), null);
+        assert.equal(await store().getOneTime(used.kind, used.id, later), null);
+      });
+
+      it('answers missing for a record never put', async () => {
+        assert.deepEqual(await store().consumeOneTime('authorization_code', randomUUID(), Date.now(), null), {
+          status: 'missing',
+        });
+      });
+
+      it('keeps kinds apart: the same id under another kind is a different record', async () => {
+        const a = oneTime({ kind: 'federation_state' });
+        const b = oneTime({ kind: 'webauthn_challenge', id: a.id, payload: '{"b":true}' });
+        await store().putOneTime(a);
+        await store().putOneTime(b);
+        const now = Date.now();
+        assert.equal((await store().consumeOneTime(a.kind, a.id, now, null)).status, 'consumed');
+        assert.deepEqual(await store().getOneTime(b.kind, b.id, now), b);
+        assert.equal((await store().consumeOneTime(b.kind, b.id, now, null)).status, 'consumed');
+      });
+
+      it('replaces an existing record with the same kind and id', async () => {
+        const r = oneTime();
+        await store().putOneTime(r);
+        const now = Date.now();
+        assert.equal((await store().consumeOneTime(r.kind, r.id, now, 'old')).status, 'consumed');
+        const replacement = { ...r, payload: '{"v":2}', expiresAt: now + HOUR };
+        await store().putOneTime(replacement);
+        assert.deepEqual(await store().getOneTime(r.kind, r.id, now), replacement);
+        assert.deepEqual(await store().consumeOneTime(r.kind, r.id, now + 1, 'new'), {
+          status: 'consumed',
+          record: { ...replacement, usedAt: now + 1, note: 'new' },
+        });
+      });
+
+      it('deletes a record', async () => {
+        const r = oneTime();
+        await store().putOneTime(r);
+        await store().deleteOneTime(r.kind, r.id);
+        const now = Date.now();
+        assert.equal(await store().getOneTime(r.kind, r.id, now), null);
+        assert.deepEqual(await store().consumeOneTime(r.kind, r.id, now, null), { status: 'missing' });
+        await store().deleteOneTime(r.kind, r.id);
+      });
+
+      it('lets exactly one of 20 concurrent consumers succeed; the rest see its note', async () => {
+        const r = oneTime();
+        await store().putOneTime(r);
+        const now = Date.now();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store().consumeOneTime(r.kind, r.id, now, `consumer-${i}`)),
+        );
+        const winners = results.filter((x) => x.status === 'consumed');
+        assert.equal(winners.length, 1);
+        const won = winners[0]!.record;
+        assert.deepEqual(won, { ...r, usedAt: now, note: won.note });
+        assert.match(won.note ?? '', /^consumer-\d+$/);
+        const losers = results.filter((x) => x.status !== 'consumed');
+        assert.equal(losers.length, 19);
+        for (const loser of losers) assert.deepEqual(loser, { status: 'reused', record: won });
+      });
+    });
+
+    group('browser sessions', (store) => {
+      async function withUser() {
+        const u = user();
+        await store().createUser(u);
+        return u;
+      }
+
+      it('creates and reads a browser session; unknown hashes are null', async () => {
+        const u = await withUser();
+        const b = browserSession(u.id, { amr: ['pwd', 'otp'] });
+        await store().createBrowserSession(b);
+        assert.deepEqual(await store().getBrowserSession(b.hash), b);
+        assert.equal(await store().getBrowserSession(randomUUID()), null);
+      });
+
+      it('returns the record whatever its state, expired or revoked', async () => {
+        const u = await withUser();
+        const now = Date.now();
+        const b = browserSession(u.id, { idleExpiresAt: now + 1, expiresAt: now + 2, revokedAt: now });
+        await store().createBrowserSession(b);
+        assert.deepEqual(await store().getBrowserSession(b.hash), b);
+      });
+
+      it('touches a browser session, moving only its idle expiry', async () => {
+        const u = await withUser();
+        const b = browserSession(u.id);
+        await store().createBrowserSession(b);
+        await store().touchBrowserSession(b.hash, b.idleExpiresAt + HOUR);
+        assert.deepEqual(await store().getBrowserSession(b.hash), {
+          ...b,
+          idleExpiresAt: b.idleExpiresAt + HOUR,
+        });
+        await store().touchBrowserSession(randomUUID(), b.idleExpiresAt);
+      });
+
+      it('revokes a browser session, keeping the first revocation time', async () => {
+        const u = await withUser();
+        const b = browserSession(u.id);
+        await store().createBrowserSession(b);
+        const now = Date.now();
+        await store().revokeBrowserSession(b.hash, now);
+        await store().revokeBrowserSession(b.hash, now + 5000);
+        assert.deepEqual(await store().getBrowserSession(b.hash), { ...b, revokedAt: now });
+      });
+
+      it("revokes all of a user's browser sessions and only that user's", async () => {
+        const u = await withUser();
+        const other = await withUser();
+        const a = browserSession(u.id);
+        const b = browserSession(u.id);
+        const stranger = browserSession(other.id);
+        for (const x of [a, b, stranger]) await store().createBrowserSession(x);
+        const now = Date.now();
+        await store().revokeBrowserSession(a.hash, now - 1000);
+        await store().revokeUserBrowserSessions(u.id, now);
+        assert.equal((await store().getBrowserSession(a.hash))?.revokedAt, now - 1000);
+        assert.equal((await store().getBrowserSession(b.hash))?.revokedAt, now);
+        assert.deepEqual(await store().getBrowserSession(stranger.hash), stranger);
+      });
+    });
+
+    group('consents', (store) => {
+      it('is empty until put, then replaced by each put', async () => {
+        const u = user();
+        await store().createUser(u);
+        const now = Date.now();
+        assert.deepEqual(await store().getConsent(u.id, 'web'), []);
+        await store().putConsent(u.id, 'web', ['openid', 'email'], now);
+        assert.deepEqual(await store().getConsent(u.id, 'web'), ['openid', 'email']);
+        await store().putConsent(u.id, 'web', ['openid', 'profile'], now + 1);
+        assert.deepEqual(await store().getConsent(u.id, 'web'), ['openid', 'profile']);
+        await store().putConsent(u.id, 'web', [], now + 2);
+        assert.deepEqual(await store().getConsent(u.id, 'web'), []);
+      });
+
+      it('keeps grants per user and per client', async () => {
+        const u = user();
+        const v = user();
+        await store().createUser(u);
+        await store().createUser(v);
+        const now = Date.now();
+        await store().putConsent(u.id, 'web', ['openid'], now);
+        await store().putConsent(u.id, 'cli', ['openid', 'offline_access'], now);
+        assert.deepEqual(await store().getConsent(u.id, 'web'), ['openid']);
+        assert.deepEqual(await store().getConsent(u.id, 'cli'), ['openid', 'offline_access']);
+        assert.deepEqual(await store().getConsent(v.id, 'web'), []);
+        assert.deepEqual(await store().getConsent(u.id, 'other'), []);
+      });
+    });
+
     group('deleteExpired', (store) => {
       it('removes what is expired and keeps what is live', async () => {
         const s = store();
@@ -424,6 +684,19 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         const currentKey = signingKey();
         for (const k of [deadKey, retiredLiveKey, currentKey]) await s.putSigningKey(k);
 
+        const deadOneTime = oneTime({ expiresAt: cut });
+        const liveOneTime = oneTime({ expiresAt: cut + 1 });
+        const usedLiveOneTime = oneTime({ expiresAt: cut + 1 });
+        for (const r of [deadOneTime, liveOneTime, usedLiveOneTime]) await s.putOneTime(r);
+        await s.consumeOneTime(usedLiveOneTime.kind, usedLiveOneTime.id, now, 'n');
+
+        const owner = user();
+        await s.createUser(owner);
+        const deadBrowser = browserSession(owner.id, { idleExpiresAt: cut, expiresAt: cut });
+        const liveBrowser = browserSession(owner.id, { idleExpiresAt: cut + 1, expiresAt: cut + 1 });
+        await s.createBrowserSession(deadBrowser);
+        await s.createBrowserSession(liveBrowser);
+
         await s.deleteExpired(cut);
 
         // Read back at `now`, when everything was still live, so only deletion explains absence.
@@ -439,6 +712,15 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         assert.ok(!kids.includes(deadKey.kid));
         assert.ok(kids.includes(retiredLiveKey.kid));
         assert.ok(kids.includes(currentKey.kid));
+        assert.equal(await s.getOneTime(deadOneTime.kind, deadOneTime.id, now), null);
+        assert.deepEqual(await s.getOneTime(liveOneTime.kind, liveOneTime.id, now), liveOneTime);
+        assert.deepEqual(await s.getOneTime(usedLiveOneTime.kind, usedLiveOneTime.id, now), {
+          ...usedLiveOneTime,
+          usedAt: now,
+          note: 'n',
+        });
+        assert.equal(await s.getBrowserSession(deadBrowser.hash), null);
+        assert.deepEqual(await s.getBrowserSession(liveBrowser.hash), liveBrowser);
       });
     });
   });

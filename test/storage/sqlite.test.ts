@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { migrations } from '../../src/storage/sqlite/migrations.ts';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.ts';
-import { refreshToken, runStoreConformance, session, user } from './conformance.ts';
+import { browserSession, oneTime, refreshToken, runStoreConformance, session, user } from './conformance.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -35,6 +35,53 @@ describe('sqlite store specifics', () => {
     const second = await openSqliteStore(path);
     assert.deepEqual(await second.getUserById(u.id), u);
     await second.close();
+
+    const db = new DatabaseSync(path, { readOnly: true });
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    db.close();
+    assert.deepEqual(
+      versions.map((r) => r['version']),
+      migrations.map((m) => m.version),
+    );
+  });
+
+  it('migrates a database holding only version 1 to the latest version, keeping its rows', async () => {
+    const path = freshPath();
+    // Build the old schema by hand, as a release with only migration 1 left it.
+    const v1 = migrations.find((m) => m.version === 1)!;
+    mkdirSync(dirname(path), { recursive: true });
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT',
+    );
+    old.exec(v1.sql);
+    old.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (1, ?)').run(Date.now());
+    const u = user();
+    old
+      .prepare(
+        `INSERT INTO users (id, email, email_verified, name, password_hash, roles, disabled, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(u.id, u.email, 0, u.name, u.passwordHash, JSON.stringify(u.roles), 0, u.createdAt, u.updatedAt);
+    const tablesBefore = old.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+    old.close();
+    assert.ok(!tablesBefore.some((t) => t['name'] === 'one_time'));
+
+    const store = await openSqliteStore(path);
+    try {
+      assert.deepEqual(await store.getUserById(u.id), u);
+      const r = oneTime();
+      await store.putOneTime(r);
+      const now = Date.now();
+      assert.equal((await store.consumeOneTime(r.kind, r.id, now, 'n')).status, 'consumed');
+      const b = browserSession(u.id);
+      await store.createBrowserSession(b);
+      assert.deepEqual(await store.getBrowserSession(b.hash), b);
+      await store.putConsent(u.id, 'web', ['openid'], now);
+      assert.deepEqual(await store.getConsent(u.id, 'web'), ['openid']);
+    } finally {
+      await store.close();
+    }
 
     const db = new DatabaseSync(path, { readOnly: true });
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
@@ -73,6 +120,28 @@ describe('sqlite store specifics', () => {
       );
       assert.equal(results.filter((r) => r.status === 'consumed').length, 1);
       assert.equal(results.filter((r) => r.status === 'reused').length, 19);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('lets exactly one of two handles on one file consume a one-time record', async () => {
+    const path = freshPath();
+    const a = await openSqliteStore(path);
+    const b = await openSqliteStore(path);
+    try {
+      const r = oneTime();
+      await a.putOneTime(r);
+      const now = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).consumeOneTime(r.kind, r.id, now, `c${i}`)),
+      );
+      const winners = results.filter((x) => x.status === 'consumed');
+      assert.equal(winners.length, 1);
+      const losers = results.filter((x) => x.status === 'reused');
+      assert.equal(losers.length, 19);
+      for (const l of losers) assert.equal(l.record.note, winners[0]!.record.note);
     } finally {
       await a.close();
       await b.close();

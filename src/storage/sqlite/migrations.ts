@@ -80,6 +80,44 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX throttles_last_failure_at ON throttles (last_failure_at);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Consumed rows stay (used_at, note set) until they expire, so a replay is told apart.
+      CREATE TABLE one_time (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        note TEXT,
+        PRIMARY KEY (kind, id)
+      ) STRICT;
+      CREATE INDEX one_time_expires_at ON one_time (expires_at);
+
+      CREATE TABLE browser_sessions (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        auth_time INTEGER NOT NULL,
+        amr TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        idle_expires_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX browser_sessions_user_id ON browser_sessions (user_id);
+      CREATE INDEX browser_sessions_expires_at ON browser_sessions (expires_at);
+
+      -- The primary key's leading user_id serves lookups and the cascade from users.
+      CREATE TABLE consents (
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, client_id)
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

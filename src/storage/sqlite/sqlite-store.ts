@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import type {
+  BrowserSessionRecord,
   CodeConsumeResult,
+  OneTimeConsumeResult,
+  OneTimeRecord,
   RefreshConsumeResult,
   RefreshTokenRecord,
   SessionRecord,
@@ -21,6 +24,7 @@ import { migrate } from './migrations.ts';
  *
  * consumeRefreshToken is purely about the token: a token whose session was revoked is still
  * `consumed` here. The core must check the session (revokedAt, expiresAt) before honouring it.
+ * Likewise getBrowserSession returns the row whatever its state; the core checks it.
  */
 
 /** Throttle rows idle this long are dropped by deleteExpired (longer than any throttle window). */
@@ -94,6 +98,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
        WHERE hash = :hash AND used_at IS NULL AND expires_at > :now RETURNING *`,
     ),
     liveRefresh: db.prepare('SELECT * FROM refresh_tokens WHERE hash = ? AND expires_at > ?'),
+    getRefresh: db.prepare('SELECT * FROM refresh_tokens WHERE hash = ?'),
 
     listKeys: db.prepare('SELECT * FROM signing_keys ORDER BY created_at, kid'),
     putKey: db.prepare(
@@ -121,12 +126,47 @@ export async function openSqliteStore(path: string): Promise<Store> {
     ),
     clearThrottle: db.prepare('DELETE FROM throttles WHERE key = ?'),
 
+    putOneTime: db.prepare(
+      `INSERT INTO one_time (kind, id, payload, expires_at, used_at, note) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, id) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at,
+         used_at = excluded.used_at, note = excluded.note`,
+    ),
+    liveOneTime: db.prepare('SELECT * FROM one_time WHERE kind = ? AND id = ? AND expires_at > ?'),
+    spendOneTime: db.prepare(
+      `UPDATE one_time SET used_at = :now, note = :note
+       WHERE kind = :kind AND id = :id AND used_at IS NULL AND expires_at > :now RETURNING *`,
+    ),
+    deleteOneTime: db.prepare('DELETE FROM one_time WHERE kind = ? AND id = ?'),
+
+    insertBrowserSession: db.prepare(
+      `INSERT INTO browser_sessions (hash, user_id, auth_time, amr, created_at, idle_expires_at, expires_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    browserSessionByHash: db.prepare('SELECT * FROM browser_sessions WHERE hash = ?'),
+    touchBrowserSession: db.prepare('UPDATE browser_sessions SET idle_expires_at = ? WHERE hash = ?'),
+    // The first revocation time is kept.
+    revokeBrowserSession: db.prepare(
+      'UPDATE browser_sessions SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL',
+    ),
+    revokeUserBrowserSessions: db.prepare(
+      `UPDATE browser_sessions SET revoked_at = :now
+       WHERE user_id = :user AND revoked_at IS NULL AND expires_at > :now`,
+    ),
+
+    getConsent: db.prepare('SELECT scopes FROM consents WHERE user_id = ? AND client_id = ?'),
+    putConsent: db.prepare(
+      `INSERT INTO consents (user_id, client_id, scopes, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at`,
+    ),
+
     // Sessions cascade to their refresh tokens.
     expireCodes: db.prepare('DELETE FROM codes WHERE expires_at <= ?'),
     expireRefresh: db.prepare('DELETE FROM refresh_tokens WHERE expires_at <= ?'),
     expireSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
     expireThrottles: db.prepare('DELETE FROM throttles WHERE last_failure_at < ?'),
     expireKeys: db.prepare('DELETE FROM signing_keys WHERE expires_at IS NOT NULL AND expires_at < ?'),
+    expireOneTime: db.prepare('DELETE FROM one_time WHERE expires_at <= ?'),
+    expireBrowserSessions: db.prepare('DELETE FROM browser_sessions WHERE expires_at <= ?'),
   };
 
   /** Run `fn` holding the write lock from the start, so no other process interleaves. */
@@ -235,6 +275,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
         t.usedAt,
       );
     },
+    async getRefreshToken(hash): Promise<RefreshTokenRecord | null> {
+      const row = sql.getRefresh.get(hash);
+      return row ? toRefresh(row) : null;
+    },
+
     async consumeRefreshToken(hash, now): Promise<RefreshConsumeResult> {
       const spent = sql.spendRefresh.get({ hash, now });
       if (spent) return { status: 'consumed', token: toRefresh(spent) };
@@ -277,6 +322,60 @@ export async function openSqliteStore(path: string): Promise<Store> {
       sql.clearThrottle.run(key);
     },
 
+    async putOneTime(r) {
+      sql.putOneTime.run(r.kind, r.id, r.payload, r.expiresAt, r.usedAt, r.note);
+    },
+    async getOneTime(kind, id, now) {
+      return mapOrNull(sql.liveOneTime.get(kind, id, now), toOneTime);
+    },
+    async consumeOneTime(kind, id, now, note): Promise<OneTimeConsumeResult> {
+      // The conditional update is the consumption; the read only explains a refusal. Holding the
+      // write lock keeps a concurrent putOneTime (which may reset the row) out between the two.
+      return immediate(() => {
+        const spent = sql.spendOneTime.get({ kind, id, now, note });
+        if (spent) return { status: 'consumed', record: toOneTime(spent) };
+        const row = sql.liveOneTime.get(kind, id, now);
+        if (row && row['used_at'] !== null) return { status: 'reused', record: toOneTime(row) };
+        return { status: 'missing' };
+      });
+    },
+    async deleteOneTime(kind, id) {
+      sql.deleteOneTime.run(kind, id);
+    },
+
+    async createBrowserSession(s) {
+      sql.insertBrowserSession.run(
+        s.hash,
+        s.userId,
+        s.authTime,
+        JSON.stringify(s.amr),
+        s.createdAt,
+        s.idleExpiresAt,
+        s.expiresAt,
+        s.revokedAt,
+      );
+    },
+    async getBrowserSession(hash) {
+      return mapOrNull(sql.browserSessionByHash.get(hash), toBrowserSession);
+    },
+    async touchBrowserSession(hash, idleExpiresAt) {
+      sql.touchBrowserSession.run(idleExpiresAt, hash);
+    },
+    async revokeBrowserSession(hash, now) {
+      sql.revokeBrowserSession.run(now, hash);
+    },
+    async revokeUserBrowserSessions(userId, now) {
+      sql.revokeUserBrowserSessions.run({ now, user: userId });
+    },
+
+    async getConsent(userId, clientId) {
+      const row = sql.getConsent.get(userId, clientId);
+      return row ? strings(row['scopes']) : [];
+    },
+    async putConsent(userId, clientId, scopes, now) {
+      sql.putConsent.run(userId, clientId, JSON.stringify(scopes), now);
+    },
+
     async deleteExpired(now) {
       immediate(() => {
         sql.expireCodes.run(now);
@@ -284,6 +383,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
         sql.expireSessions.run(now);
         sql.expireThrottles.run(now - THROTTLE_RETENTION_MS);
         sql.expireKeys.run(now);
+        sql.expireOneTime.run(now);
+        sql.expireBrowserSessions.run(now);
       });
     },
     async close() {
@@ -378,6 +479,30 @@ function toKey(r: Row): SigningKeyRecord {
     activatesAt: num(r['activates_at']),
     retiredAt: numOrNull(r['retired_at']),
     expiresAt: numOrNull(r['expires_at']),
+  };
+}
+
+function toOneTime(r: Row): OneTimeRecord {
+  return {
+    kind: str(r['kind']),
+    id: str(r['id']),
+    payload: str(r['payload']),
+    expiresAt: num(r['expires_at']),
+    usedAt: numOrNull(r['used_at']),
+    note: strOrNull(r['note']),
+  };
+}
+
+function toBrowserSession(r: Row): BrowserSessionRecord {
+  return {
+    hash: str(r['hash']),
+    userId: str(r['user_id']),
+    authTime: num(r['auth_time']),
+    amr: strings(r['amr']),
+    createdAt: num(r['created_at']),
+    idleExpiresAt: num(r['idle_expires_at']),
+    expiresAt: num(r['expires_at']),
+    revokedAt: numOrNull(r['revoked_at']),
   };
 }
 

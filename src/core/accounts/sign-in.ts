@@ -34,6 +34,22 @@ const INVALID = 'email or password is incorrect';
 export async function signIn(core: Core, input: SignInInput): Promise<Result<TokenResponse, SignInError>> {
   const client = resolveJsonApiClient(core.config, input.clientId);
   if (!client.ok) return client;
+  const user = await authenticatePassword(core, input);
+  if (!user.ok) return user;
+  const scope = grantScopes(core.config, client.value, user.value.roles, input.scope);
+  const tokens = await startSession(core, { user: user.value, client: client.value, scope, amr: ['pwd'] });
+  core.logger.log('info', 'signin', { audit: true, sub: user.value.id, client_id: client.value.client_id, ip: input.ip });
+  return ok(tokens);
+}
+
+/**
+ * Checks email and password with throttling, for the JSON API and the hosted sign-in page alike.
+ * Account-state failures come only after the right password.
+ */
+export async function authenticatePassword(
+  core: Core,
+  input: { email: string; password: string; ip: string | null },
+): Promise<Result<UserRecord, Exclude<SignInError, 'invalid_request'>>> {
   const email = normaliseEmail(input.email);
   if (!email.ok) return fail('invalid_credentials', INVALID);
   const keys = signInThrottleKeys(email.value, input.ip);
@@ -49,18 +65,8 @@ export async function signIn(core: Core, input: SignInInput): Promise<Result<Tok
   const [emailKey] = keys;
   if (emailKey !== undefined) await clearThrottle(core, emailKey);
   if (user.disabled) return fail('account_disabled', 'this account is disabled');
-  if (!user.emailVerified)
-    return fail('email_not_verified', 'confirm your email with the code we sent first');
-
-  const scope = grantScopes(core.config, client.value, user.roles, input.scope);
-  const tokens = await startSession(core, { user, client: client.value, scope, amr: ['pwd'] });
-  core.logger.log('info', 'signin', {
-    audit: true,
-    sub: user.id,
-    client_id: client.value.client_id,
-    ip: input.ip,
-  });
-  return ok(tokens);
+  if (!user.emailVerified) return fail('email_not_verified', 'confirm your email with the code we sent first');
+  return ok(user);
 }
 
 async function verifyPassword(core: Core, email: string, password: string): Promise<UserRecord | null> {

@@ -13,6 +13,8 @@ export async function signOut(core: Core, refreshToken: string): Promise<void> {
 }
 
 export async function signOutEverywhere(core: Core, userId: string): Promise<void> {
-  await core.store.revokeUserSessions(userId, core.clock.now());
+  const now = core.clock.now();
+  await core.store.revokeUserSessions(userId, now);
+  await core.store.revokeUserBrowserSessions(userId, now);
   core.logger.log('info', 'signed_out_everywhere', { audit: true, sub: userId });
 }

@@ -11,9 +11,15 @@ export interface StartSessionInput {
   /** RFC 8176 methods, e.g. ['pwd']. */
   amr: string[];
   nonce?: string;
+  /** Pre-chosen id, when the caller must record it before the session exists (code redemption). */
+  sessionId?: string;
+  /** Epoch ms of the authentication, when it happened before this call (hosted sign-in). */
+  authTime?: number;
+  /** Defaults to whether the client may use the refresh_token grant. */
+  withRefreshToken?: boolean;
 }
 
-function newSessionId(core: Core): string {
+export function newSessionId(core: Core): string {
   return Buffer.from(core.random.bytes(18)).toString('base64url');
 }
 
@@ -21,11 +27,11 @@ function newSessionId(core: Core): string {
 export async function startSession(core: Core, input: StartSessionInput): Promise<TokenResponse> {
   const now = core.clock.now();
   const session: SessionRecord = {
-    id: newSessionId(core),
+    id: input.sessionId ?? newSessionId(core),
     userId: input.user.id,
     clientId: input.client.client_id,
     scope: input.scope.join(' '),
-    authTime: now,
+    authTime: input.authTime ?? now,
     amr: input.amr,
     createdAt: now,
     expiresAt: now + core.config.tokens.refresh_ttl * 1000,
@@ -37,7 +43,7 @@ export async function startSession(core: Core, input: StartSessionInput): Promis
     client: input.client,
     session,
     scope: input.scope,
-    withRefreshToken: input.client.grant_types.includes('refresh_token'),
+    withRefreshToken: input.withRefreshToken ?? input.client.grant_types.includes('refresh_token'),
     ...(input.nonce !== undefined ? { nonce: input.nonce } : {}),
   });
 }

@@ -18,7 +18,12 @@ export async function readBrowserSession(core: Core, c: Context): Promise<Browse
 }
 
 /** Signs the browser in with a fresh session id (renewed at every sign-in: no fixation). */
-export async function signInBrowser(core: Core, c: Context, userId: string, amr: string[]): Promise<BrowserSessionRecord> {
+export async function signInBrowser(
+  core: Core,
+  c: Context,
+  userId: string,
+  amr: string[],
+): Promise<BrowserSessionRecord> {
   const started = await startBrowserSession(core, {
     userId,
     amr,

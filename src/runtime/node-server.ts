@@ -2,11 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ConfigError, type GatehouseConfig } from '../config/config.ts';
+import type { Core } from '../core/context.ts';
 import { createApp } from '../http/app.ts';
 import { type BootstrapOverrides, createCore } from './bootstrap.ts';
 
 export interface RunningServer {
   url: string;
+  /** The core behind the server, for the CLI and tests in the same process. */
+  core: Core;
   port: number;
   close(): Promise<void>;
 }
@@ -30,6 +33,7 @@ export async function startNodeServer(
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
+    core,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeAllConnections' in server) server.closeAllConnections();

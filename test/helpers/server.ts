@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.ts';
+import type { Core } from '../../src/core/context.ts';
 import type { BootstrapOverrides } from '../../src/runtime/bootstrap.ts';
 import { startNodeServer } from '../../src/runtime/node-server.ts';
 import { extractCode, type SmtpCapture, startSmtpCapture } from './smtp-capture.ts';
@@ -12,6 +13,8 @@ export interface TestServer {
   url: string;
   dataDir: string;
   smtp: SmtpCapture;
+  /** The server's core: lets protocol tests set up state (e.g. a browser session) directly. */
+  core: Core;
   /** POST JSON and return the Response. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
@@ -80,6 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url,
     dataDir,
     smtp,
+    core: server.core,
     post,
     get,
     async createConfirmedUser(email, password) {

@@ -38,7 +38,12 @@ export async function signIn(core: Core, input: SignInInput): Promise<Result<Tok
   if (!user.ok) return user;
   const scope = grantScopes(core.config, client.value, user.value.roles, input.scope);
   const tokens = await startSession(core, { user: user.value, client: client.value, scope, amr: ['pwd'] });
-  core.logger.log('info', 'signin', { audit: true, sub: user.value.id, client_id: client.value.client_id, ip: input.ip });
+  core.logger.log('info', 'signin', {
+    audit: true,
+    sub: user.value.id,
+    client_id: client.value.client_id,
+    ip: input.ip,
+  });
   return ok(tokens);
 }
 
@@ -65,7 +70,8 @@ export async function authenticatePassword(
   const [emailKey] = keys;
   if (emailKey !== undefined) await clearThrottle(core, emailKey);
   if (user.disabled) return fail('account_disabled', 'this account is disabled');
-  if (!user.emailVerified) return fail('email_not_verified', 'confirm your email with the code we sent first');
+  if (!user.emailVerified)
+    return fail('email_not_verified', 'confirm your email with the code we sent first');
   return ok(user);
 }
 

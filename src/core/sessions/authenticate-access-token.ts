@@ -2,6 +2,7 @@ import type { UserRecord } from '../../storage/port.ts';
 import type { Core } from '../context.ts';
 import { fail, ok, type Result } from '../errors.ts';
 import { verifyAccessToken } from '../tokens/access-token.ts';
+import { isAccessTokenRevoked } from '../tokens/revoked-access-tokens.ts';
 import { isSessionLive } from './start-session.ts';
 
 export interface AuthenticatedUser {
@@ -21,7 +22,10 @@ export async function authenticateAccessToken(
   const now = core.clock.now();
   const verified = await verifyAccessToken(core.keys, token, { issuer: core.config.issuer, now });
   if (!verified.ok) return fail('invalid_token', 'the access token is invalid or expired');
-  const { sub, sid, scope } = verified.claims;
+  const { sub, sid, scope, jti } = verified.claims;
+  if (typeof jti !== 'string' || (await isAccessTokenRevoked(core, jti))) {
+    return fail('invalid_token', 'the access token is invalid or expired');
+  }
   if (typeof sub !== 'string' || !sub.startsWith('usr_')) return fail('invalid_token', 'not a user token');
   const [user, session] = await Promise.all([
     core.store.getUserById(sub),

@@ -39,11 +39,19 @@ export async function startBrowserSession(
 }
 
 /** The live session behind a cookie value, sliding its idle expiry; null when dead or unknown. */
-export async function resumeBrowserSession(core: Core, cookieValue: string): Promise<BrowserSessionRecord | null> {
+export async function resumeBrowserSession(
+  core: Core,
+  cookieValue: string,
+): Promise<BrowserSessionRecord | null> {
   if (!cookieValue.startsWith('ghs_') || cookieValue.length > 100) return null;
   const now = core.clock.now();
   const record = await core.store.getBrowserSession(hashOpaqueToken(cookieValue));
-  if (record === null || record.revokedAt !== null || record.expiresAt <= now || record.idleExpiresAt <= now) {
+  if (
+    record === null ||
+    record.revokedAt !== null ||
+    record.expiresAt <= now ||
+    record.idleExpiresAt <= now
+  ) {
     return null;
   }
   const user = await core.store.getUserById(record.userId);

@@ -28,7 +28,7 @@ export function discoveryDocument(config: GatehouseConfig): Record<string, unkno
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     prompt_values_supported: ['none', 'login', 'consent', 'create', 'select_account'],
     authorization_response_iss_parameter_supported: true,
     request_parameter_supported: false,

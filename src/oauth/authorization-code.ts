@@ -11,6 +11,11 @@ import { type OAuthResult, oauthFail } from './errors.ts';
 
 const KIND = 'authz_code';
 export const AUTHORIZATION_CODE_TTL_MS = 60_000;
+/**
+ * A spent code's record outlives its 60 s so that a replay arriving late is still recognised as
+ * reuse and revokes the first redemption's tokens, instead of passing as merely "expired".
+ */
+const REUSE_MEMORY_MS = 10 * 60_000;
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 interface CodePayload {
@@ -22,6 +27,8 @@ interface CodePayload {
   userId: string;
   authTime: number;
   amr: string[];
+  /** End of the redeemable lifetime (the stored record lives longer, see REUSE_MEMORY_MS). */
+  expiresAt?: number;
 }
 
 /** A single-use code bound to client, redirect URI, PKCE challenge and the signed-in user. */
@@ -34,6 +41,7 @@ export async function issueAuthorizationCode(
   const user = await core.store.getUserById(session.userId);
   if (user === null || user.disabled) return null;
   const code = generateOpaqueToken('ghc_', core.random);
+  const now = core.clock.now();
   const payload: CodePayload = {
     clientId: client.client_id,
     redirectUri: request.redirectUri,
@@ -43,12 +51,13 @@ export async function issueAuthorizationCode(
     userId: user.id,
     authTime: session.authTime,
     amr: session.amr,
+    expiresAt: now + AUTHORIZATION_CODE_TTL_MS,
   };
   await core.store.putOneTime({
     kind: KIND,
     id: hashOpaqueToken(code),
     payload: JSON.stringify(payload),
-    expiresAt: core.clock.now() + AUTHORIZATION_CODE_TTL_MS,
+    expiresAt: now + AUTHORIZATION_CODE_TTL_MS + REUSE_MEMORY_MS,
     usedAt: null,
     note: null,
   });
@@ -85,6 +94,7 @@ export async function redeemAuthorizationCode(
     return invalid;
   }
   const payload = JSON.parse(result.record.payload) as CodePayload;
+  if (now >= (payload.expiresAt ?? result.record.expiresAt)) return invalid;
   if (payload.clientId !== client.client_id) return invalid;
   if (input.redirectUri !== payload.redirectUri)
     return oauthFail('invalid_grant', 'redirect_uri does not match');

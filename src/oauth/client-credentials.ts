@@ -18,9 +18,11 @@ export async function clientCredentialsGrant(
   client: ClientConfig,
   scope: string | undefined,
 ): Promise<OAuthResult<TokenResponse>> {
-  const requested = parseScope(scope)?.filter((s) => !USER_SCOPES.has(s));
+  const asked = parseScope(scope);
+  const requested = asked?.filter((s) => !USER_SCOPES.has(s));
   const granted = grantScopes(core.config, client, null, requested).filter((s) => !USER_SCOPES.has(s));
-  if (requested !== undefined && requested.length > 0 && granted.length === 0) {
+  // Asking only for user scopes (`openid`…) grants nothing: refuse rather than mint a scopeless token.
+  if (asked !== undefined && asked.length > 0 && granted.length === 0) {
     return oauthFail('invalid_scope', 'none of the requested scopes is allowed for this client');
   }
   const access = await signAccessToken(core.keys, {

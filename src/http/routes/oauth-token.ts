@@ -49,6 +49,11 @@ export function oauthTokenRoutes(core: Core): Hono<AppEnv> {
         credentialsOf(c.req.header('authorization'), form.value),
       );
       if (!client.ok) return oauthError(c, oauthFail('invalid_client', client.description));
+      // A public client's client_id is no credential: letting it introspect would let anyone scan
+      // tokens for their claims (RFC 7662 §2.1, §4). Only confidential clients may ask.
+      if (client.value.token_endpoint_auth_method === 'none') {
+        return oauthError(c, oauthFail('invalid_client', 'introspection requires a confidential client'));
+      }
       const token = form.value['token'];
       if (token === undefined) return oauthError(c, oauthFail('invalid_request', 'token is required'));
       return c.json(await introspectToken(core, client.value, token), 200, NO_STORE);

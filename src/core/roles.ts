@@ -7,7 +7,7 @@ export function roleBoundScopes(roles: GatehouseConfig['roles']): Set<string> {
 }
 
 export function scopesOfRoles(roles: GatehouseConfig['roles'], userRoles: readonly string[]): Set<string> {
-  return new Set(userRoles.flatMap((role) => roles[role] ?? []));
+  return new Set(userRoles.flatMap((role) => (Object.hasOwn(roles, role) ? (roles[role] ?? []) : [])));
 }
 
 export function parseScope(scope: string | undefined): string[] | undefined {

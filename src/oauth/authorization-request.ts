@@ -106,7 +106,7 @@ export function validateAuthorizationRequest(
   if (requested.length > 0 && scope.length === 0)
     return fail('invalid_scope', 'none of the requested scopes is allowed');
   const identityProvider = get('identity_provider') ?? null;
-  if (identityProvider !== null && !(identityProvider in config.providers)) {
+  if (identityProvider !== null && !Object.hasOwn(config.providers, identityProvider)) {
     return fail('invalid_request', 'identity_provider names no configured provider');
   }
   return {

@@ -20,7 +20,7 @@ export async function createUserCommand(config: GatehouseConfig, args: CreateUse
   const email = normaliseEmail(args.email);
   if (!email.ok) throw new ConfigError('users create: --email is not a valid address');
   const roles = args.role ?? config.defaultRoles;
-  const unknown = roles.find((role) => !(role in config.roles));
+  const unknown = roles.find((role) => !Object.hasOwn(config.roles, role));
   if (unknown !== undefined)
     throw new ConfigError(`users create: --role "${unknown}" is not in the config's roles`);
   let password: string | null = null;

@@ -47,6 +47,25 @@ export const clientSchema = z
     }
   });
 
+/** Asymmetric JWS algorithms only: never `none`, never an HMAC keyed with a shared secret. */
+export const UPSTREAM_ID_TOKEN_ALGS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+/**
+ * An upstream identity provider (contract §1 `providers`, §7). The key names it: `google` and
+ * `apple` are those; any other key needs `"type": "oidc"` and an `issuer`. Federation options
+ * beyond the contract's fields are optional.
+ */
 const providerSchema = z.looseObject({
   type: z.enum(['google', 'apple', 'oidc']).optional(),
   client_id: z.string().min(1),
@@ -55,6 +74,16 @@ const providerSchema = z.looseObject({
   team_id: z.string().optional(),
   key_id: z.string().optional(),
   private_key: z.string().optional(),
+  /** Button text ("Continue with …"); defaults to Google, Apple or the key. */
+  label: z.string().min(1).max(64).optional(),
+  /** Scopes asked upstream; default `openid email profile` (Apple: `openid email name`). */
+  scopes: z.array(scopeToken).optional(),
+  /** Google Workspace: only accounts of this domain (sent as `hd` and checked in the ID token). */
+  hd: z.string().min(1).optional(),
+  /** More audiences accepted by the native endpoint (iOS/Android client ids, an Apple bundle id). */
+  client_ids: z.array(z.string().min(1)).default([]),
+  /** The one algorithm the upstream's ID tokens must be signed with. */
+  id_token_signed_response_alg: z.enum(UPSTREAM_ID_TOKEN_ALGS).default('RS256'),
 });
 
 const seconds = z.number().int().positive();
@@ -106,12 +135,38 @@ export const fileConfigSchema = z
       ids.add(client.client_id);
     });
     config.default_roles.forEach((role, i) => {
-      if (!(role in config.roles)) {
+      if (!Object.hasOwn(config.roles, role)) {
         ctx.addIssue({ code: 'custom', path: ['default_roles', i], message: `unknown role "${role}"` });
       }
     });
     if (config.default_client !== undefined && config.clients.length > 0 && !ids.has(config.default_client)) {
       ctx.addIssue({ code: 'custom', path: ['default_client'], message: 'names no configured client' });
+    }
+    for (const [key, provider] of Object.entries(config.providers)) {
+      const required = (field: 'issuer' | 'client_secret' | 'team_id' | 'key_id' | 'private_key') => {
+        if (provider[field] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['providers', key, field], message: 'required' });
+        }
+      };
+      const type = provider.type ?? (key === 'google' || key === 'apple' ? key : undefined);
+      if (type === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', key, 'type'],
+          message: 'must be "oidc" (with an issuer) for a provider not named google or apple',
+        });
+      } else if (type === 'oidc') {
+        required('issuer');
+      } else if (type === 'google') {
+        required('client_secret');
+      } else {
+        required('team_id');
+        required('key_id');
+        required('private_key');
+      }
+      if (provider.hd !== undefined && type !== 'google') {
+        ctx.addIssue({ code: 'custom', path: ['providers', key, 'hd'], message: 'only for Google' });
+      }
     }
   });
 

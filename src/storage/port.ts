@@ -139,6 +139,74 @@ export interface BrowserSessionRecord {
   revokedAt: number | null;
 }
 
+/**
+ * A WebAuthn credential (passkey). The core verifies ceremonies; the store keeps what later
+ * verifications need and enforces the two rules that must hold under concurrency: a credential id
+ * belongs to one user only, and the signature counter only moves forward.
+ */
+export interface PasskeyRecord {
+  /** The credential id, base64url; unique across all users. */
+  id: string;
+  userId: string;
+  /** The COSE_Key public key, base64url. */
+  publicKey: string;
+  /** The signature counter last accepted; 0 for authenticators that keep none. */
+  counter: number;
+  /** Transport hints reported at registration (`internal`, `hybrid`, `usb`, …). */
+  transports: string[];
+  /** From the BE flag, fixed for the credential's life: `multiDevice` may sync. */
+  deviceType: 'singleDevice' | 'multiDevice';
+  /** The BS flag as last seen. */
+  backedUp: boolean;
+  /** Authenticator model GUID (all zeros when the authenticator withholds it). */
+  aaguid: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** What a successful passkey sign-in writes back. */
+export interface PasskeyUse {
+  /** The counter the assertion was checked against: the write happens only if it is still stored. */
+  previousCounter: number;
+  counter: number;
+  backedUp: boolean;
+  lastUsedAt: number;
+}
+
+export type PasskeyDeleteResult =
+  | 'deleted'
+  /** No passkey with this id belongs to this user. */
+  | 'not_found'
+  /** Refused: `requireAnother` was set and this is the user's only passkey. */
+  | 'last_passkey';
+
+/**
+ * An upstream identity (Google, Apple, any OpenID provider) linked to a user. (issuer, subject) is
+ * unique: one upstream account signs in to one Gatehouse account.
+ */
+export interface IdentityRecord {
+  /** Random id, used in account-page URLs (never the upstream `sub`). */
+  id: string;
+  userId: string;
+  /** The provider's configured issuer (canonical form, whatever spelling the token used). */
+  issuer: string;
+  /** The upstream `sub`. */
+  subject: string;
+  /** The config key of the provider it was linked through (`google`, `apple`, …), for labels. */
+  provider: string;
+  /** The email the provider reported when it was linked, for display; null when it shared none. */
+  email: string | null;
+  createdAt: number;
+}
+
+export type IdentityUnlinkResult =
+  | 'unlinked'
+  /** No identity with this id belongs to this user. */
+  | 'not_found'
+  /** Refused: `requireAnother` was set and this is the user's only linked identity. */
+  | 'last_identity';
+
 export interface UserStore {
   createUser(user: UserRecord): Promise<'created' | 'email_taken'>;
   getUserById(id: string): Promise<UserRecord | null>;
@@ -213,6 +281,49 @@ export interface ConsentStore {
   putConsent(userId: string, clientId: string, scopes: string[], now: number): Promise<void>;
 }
 
+export interface PasskeyStore {
+  /** `duplicate` when the credential id is registered already (to anyone); nothing is written then. */
+  createPasskey(passkey: PasskeyRecord): Promise<'created' | 'duplicate'>;
+  getPasskey(id: string): Promise<PasskeyRecord | null>;
+  /** The user's passkeys, oldest first. */
+  listPasskeysByUser(userId: string): Promise<PasskeyRecord[]>;
+  /**
+   * Records a sign-in with one conditional write: only while the stored counter still equals
+   * `previousCounter`, and only forward (`counter` greater, or both 0 for counter-less
+   * authenticators). So of two concurrent sign-ins checked against the same counter, at most one
+   * is recorded. Returns whether this call wrote.
+   */
+  updatePasskeyAfterUse(id: string, use: PasskeyUse): Promise<boolean>;
+  /** Renames the user's passkey; null when no passkey with this id belongs to the user. */
+  renamePasskey(id: string, userId: string, name: string): Promise<PasskeyRecord | null>;
+  /**
+   * Deletes the user's passkey. With `requireAnother`, the delete happens only if the user keeps
+   * another passkey, checked in the same atomic step (two concurrent deletes cannot remove both).
+   */
+  deletePasskey(
+    id: string,
+    userId: string,
+    options: { requireAnother: boolean },
+  ): Promise<PasskeyDeleteResult>;
+}
+
+export interface IdentityStore {
+  /** `taken` when (issuer, subject) is linked already (to anyone); nothing is written then. */
+  linkIdentity(identity: IdentityRecord): Promise<'linked' | 'taken'>;
+  getIdentityByIssuerSubject(issuer: string, subject: string): Promise<IdentityRecord | null>;
+  /** The user's identities, oldest first. */
+  listIdentitiesByUser(userId: string): Promise<IdentityRecord[]>;
+  /**
+   * Unlinks the user's identity. With `requireAnother`, only if the user keeps another linked
+   * identity, checked in the same atomic step (two concurrent unlinks cannot remove both).
+   */
+  unlinkIdentity(
+    id: string,
+    userId: string,
+    options: { requireAnother: boolean },
+  ): Promise<IdentityUnlinkResult>;
+}
+
 export interface Store
   extends UserStore,
     CodeStore,
@@ -221,7 +332,9 @@ export interface Store
     ThrottleStore,
     OneTimeStore,
     BrowserSessionStore,
-    ConsentStore {
+    ConsentStore,
+    PasskeyStore,
+    IdentityStore {
   /** Remove rows past their expiry; safe to call at any time. */
   deleteExpired(now: number): Promise<void>;
   close(): Promise<void>;

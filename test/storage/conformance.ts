@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type {
   BrowserSessionRecord,
+  IdentityRecord,
   OneTimeRecord,
+  PasskeyRecord,
   RefreshTokenRecord,
   SessionRecord,
   SigningKeyRecord,
@@ -112,6 +114,36 @@ export function browserSession(
     idleExpiresAt: now + HOUR,
     expiresAt: now + 24 * HOUR,
     revokedAt: null,
+    ...overrides,
+  };
+}
+
+export function passkey(userId: string, overrides: Partial<PasskeyRecord> = {}): PasskeyRecord {
+  return {
+    id: Buffer.from(randomUUID()).toString('base64url'),
+    userId,
+    publicKey: 'pQECAyYgASFYIA',
+    counter: 0,
+    transports: ['internal', 'hybrid'],
+    deviceType: 'multiDevice',
+    backedUp: true,
+    aaguid: '00000000-0000-0000-0000-000000000000',
+    name: 'Passkey',
+    createdAt: Date.now(),
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
+
+export function identity(userId: string, overrides: Partial<IdentityRecord> = {}): IdentityRecord {
+  return {
+    id: randomUUID(),
+    userId,
+    issuer: 'https://accounts.google.com',
+    subject: randomUUID(),
+    provider: 'google',
+    email: 'ada@gmail.com',
+    createdAt: Date.now(),
     ...overrides,
   };
 }
@@ -653,6 +685,234 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         assert.deepEqual(await store().getConsent(u.id, 'cli'), ['openid', 'offline_access']);
         assert.deepEqual(await store().getConsent(v.id, 'web'), []);
         assert.deepEqual(await store().getConsent(u.id, 'other'), []);
+      });
+    });
+
+    group('passkeys', (store) => {
+      async function owner(): Promise<UserRecord> {
+        const u = user({ passwordHash: null });
+        await store().createUser(u);
+        return u;
+      }
+
+      it('creates a passkey and reads it back by id and by user, oldest first', async () => {
+        const u = await owner();
+        const older = passkey(u.id, { createdAt: Date.now() - 1000, transports: [], backedUp: false });
+        const newer = passkey(u.id, { deviceType: 'singleDevice', backedUp: false, lastUsedAt: Date.now() });
+        assert.equal(await store().createPasskey(newer), 'created');
+        assert.equal(await store().createPasskey(older), 'created');
+        assert.deepEqual(await store().getPasskey(older.id), older);
+        assert.deepEqual(await store().listPasskeysByUser(u.id), [older, newer]);
+        assert.equal(await store().getPasskey(Buffer.from(randomUUID()).toString('base64url')), null);
+        assert.deepEqual(await store().listPasskeysByUser(randomUUID()), []);
+      });
+
+      it('refuses a credential id registered already, to the same or another user, keeping the first', async () => {
+        const u = await owner();
+        const v = await owner();
+        const first = passkey(u.id);
+        await store().createPasskey(first);
+        assert.equal(await store().createPasskey({ ...first, name: 'again' }), 'duplicate');
+        assert.equal(await store().createPasskey(passkey(v.id, { id: first.id })), 'duplicate');
+        assert.deepEqual(await store().getPasskey(first.id), first);
+        assert.deepEqual(await store().listPasskeysByUser(v.id), []);
+      });
+
+      it('keeps credential ids that differ only in case apart', async () => {
+        const u = await owner();
+        const lower = passkey(u.id, { id: 'abcdefgh' + randomUUID().slice(0, 8) });
+        const upper = passkey(u.id, { id: lower.id.toUpperCase() });
+        assert.equal(await store().createPasskey(lower), 'created');
+        assert.equal(await store().createPasskey(upper), 'created');
+      });
+
+      it('records a use only forward from the counter the assertion was checked against', async () => {
+        const u = await owner();
+        const p = passkey(u.id, { counter: 5 });
+        await store().createPasskey(p);
+        const at = Date.now();
+        const use = { previousCounter: 5, counter: 6, backedUp: false, lastUsedAt: at };
+        assert.equal(await store().updatePasskeyAfterUse(p.id, use), true);
+        assert.deepEqual(await store().getPasskey(p.id), {
+          ...p,
+          counter: 6,
+          backedUp: false,
+          lastUsedAt: at,
+        });
+        // Checked against a counter that is no longer stored (a concurrent use won): refused.
+        assert.equal(await store().updatePasskeyAfterUse(p.id, { ...use, counter: 7 }), false);
+        // Not forward: refused.
+        assert.equal(
+          await store().updatePasskeyAfterUse(p.id, { ...use, previousCounter: 6, counter: 6 }),
+          false,
+        );
+        assert.equal(
+          await store().updatePasskeyAfterUse(p.id, { ...use, previousCounter: 6, counter: 2 }),
+          false,
+        );
+        assert.equal(
+          await store().updatePasskeyAfterUse(p.id, { ...use, previousCounter: 6, counter: 0 }),
+          false,
+        );
+        assert.equal((await store().getPasskey(p.id))?.counter, 6);
+        assert.equal(
+          await store().updatePasskeyAfterUse('unknown', { ...use, previousCounter: 6, counter: 9 }),
+          false,
+        );
+      });
+
+      it('records every use of an authenticator without a counter (0 and 0)', async () => {
+        const u = await owner();
+        const p = passkey(u.id);
+        await store().createPasskey(p);
+        const use = { previousCounter: 0, counter: 0, backedUp: true, lastUsedAt: Date.now() };
+        assert.equal(await store().updatePasskeyAfterUse(p.id, use), true);
+        assert.equal(
+          await store().updatePasskeyAfterUse(p.id, { ...use, lastUsedAt: use.lastUsedAt + 1 }),
+          true,
+        );
+        assert.equal((await store().getPasskey(p.id))?.lastUsedAt, use.lastUsedAt + 1);
+      });
+
+      it('lets exactly one of 20 concurrent uses checked against the same counter be recorded', async () => {
+        const u = await owner();
+        const p = passkey(u.id, { counter: 1 });
+        await store().createPasskey(p);
+        const now = Date.now();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store().updatePasskeyAfterUse(p.id, {
+              previousCounter: 1,
+              counter: 2 + i,
+              backedUp: true,
+              lastUsedAt: now,
+            }),
+          ),
+        );
+        assert.equal(results.filter(Boolean).length, 1);
+      });
+
+      it("renames only the owner's passkey", async () => {
+        const u = await owner();
+        const v = await owner();
+        const p = passkey(u.id);
+        await store().createPasskey(p);
+        assert.equal(await store().renamePasskey(p.id, v.id, 'stolen'), null);
+        assert.deepEqual(await store().renamePasskey(p.id, u.id, 'Laptop'), { ...p, name: 'Laptop' });
+        assert.deepEqual(await store().getPasskey(p.id), { ...p, name: 'Laptop' });
+        assert.equal(await store().renamePasskey('unknown', u.id, 'x'), null);
+      });
+
+      it("deletes only the owner's passkey", async () => {
+        const u = await owner();
+        const v = await owner();
+        const p = passkey(u.id);
+        await store().createPasskey(p);
+        assert.equal(await store().deletePasskey(p.id, v.id, { requireAnother: false }), 'not_found');
+        assert.equal(await store().deletePasskey(p.id, u.id, { requireAnother: false }), 'deleted');
+        assert.equal(await store().getPasskey(p.id), null);
+        assert.equal(await store().deletePasskey(p.id, u.id, { requireAnother: false }), 'not_found');
+      });
+
+      it('with requireAnother, keeps the last passkey, also against concurrent deletes', async () => {
+        const u = await owner();
+        const a = passkey(u.id);
+        const b = passkey(u.id);
+        await store().createPasskey(a);
+        await store().createPasskey(b);
+        const results = await Promise.all(
+          [a, b].map((p) => store().deletePasskey(p.id, u.id, { requireAnother: true })),
+        );
+        assert.deepEqual([...results].sort(), ['deleted', 'last_passkey']);
+        assert.equal((await store().listPasskeysByUser(u.id)).length, 1);
+        const [left] = await store().listPasskeysByUser(u.id);
+        assert.equal(await store().deletePasskey(left!.id, u.id, { requireAnother: true }), 'last_passkey');
+        assert.equal(await store().deletePasskey('unknown', u.id, { requireAnother: true }), 'not_found');
+      });
+    });
+
+    group('identities', (store) => {
+      async function owner(): Promise<UserRecord> {
+        const u = user({ passwordHash: null });
+        await store().createUser(u);
+        return u;
+      }
+
+      it('links identities and reads them back by issuer and subject, and by user, oldest first', async () => {
+        const u = await owner();
+        const older = identity(u.id, { createdAt: Date.now() - 1000 });
+        const newer = identity(u.id, { issuer: 'https://appleid.apple.com', provider: 'apple', email: null });
+        assert.equal(await store().linkIdentity(newer), 'linked');
+        assert.equal(await store().linkIdentity(older), 'linked');
+        assert.deepEqual(await store().getIdentityByIssuerSubject(older.issuer, older.subject), older);
+        assert.deepEqual(await store().listIdentitiesByUser(u.id), [older, newer]);
+        assert.deepEqual(await store().listIdentitiesByUser(randomUUID()), []);
+      });
+
+      it('keys identities by issuer and subject together', async () => {
+        const u = await owner();
+        const google = identity(u.id);
+        await store().linkIdentity(google);
+        assert.equal(await store().getIdentityByIssuerSubject(google.issuer, randomUUID()), null);
+        assert.equal(await store().getIdentityByIssuerSubject('https://other.example', google.subject), null);
+        // The same subject at another issuer is another identity.
+        const other = identity(u.id, { issuer: 'https://other.example', subject: google.subject });
+        assert.equal(await store().linkIdentity(other), 'linked');
+      });
+
+      it('refuses an (issuer, subject) linked already, to the same or another user, keeping the first', async () => {
+        const u = await owner();
+        const v = await owner();
+        const first = identity(u.id);
+        await store().linkIdentity(first);
+        assert.equal(await store().linkIdentity({ ...first, id: randomUUID() }), 'taken');
+        assert.equal(
+          await store().linkIdentity(identity(v.id, { issuer: first.issuer, subject: first.subject })),
+          'taken',
+        );
+        assert.deepEqual(await store().getIdentityByIssuerSubject(first.issuer, first.subject), first);
+        assert.deepEqual(await store().listIdentitiesByUser(v.id), []);
+      });
+
+      it('lets exactly one of 20 concurrent links of one identity succeed', async () => {
+        const users = await Promise.all(Array.from({ length: 4 }, () => owner()));
+        const subject = randomUUID();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store().linkIdentity(identity(users[i % 4]!.id, { subject }))),
+        );
+        assert.equal(results.filter((r) => r === 'linked').length, 1);
+      });
+
+      it("unlinks only the owner's identity", async () => {
+        const u = await owner();
+        const v = await owner();
+        const i = identity(u.id);
+        await store().linkIdentity(i);
+        assert.equal(await store().unlinkIdentity(i.id, v.id, { requireAnother: false }), 'not_found');
+        assert.equal(await store().unlinkIdentity(i.id, u.id, { requireAnother: false }), 'unlinked');
+        assert.equal(await store().getIdentityByIssuerSubject(i.issuer, i.subject), null);
+        assert.equal(await store().unlinkIdentity(i.id, u.id, { requireAnother: false }), 'not_found');
+        // Unlinked, the identity may be linked again (to anyone).
+        assert.equal(await store().linkIdentity({ ...i, id: randomUUID(), userId: v.id }), 'linked');
+      });
+
+      it('with requireAnother, keeps the last identity, also against concurrent unlinks', async () => {
+        const u = await owner();
+        const a = identity(u.id);
+        const b = identity(u.id, { issuer: 'https://appleid.apple.com', provider: 'apple' });
+        await store().linkIdentity(a);
+        await store().linkIdentity(b);
+        const results = await Promise.all(
+          [a, b].map((i) => store().unlinkIdentity(i.id, u.id, { requireAnother: true })),
+        );
+        assert.deepEqual([...results].sort(), ['last_identity', 'unlinked']);
+        const left = await store().listIdentitiesByUser(u.id);
+        assert.equal(left.length, 1);
+        assert.equal(
+          await store().unlinkIdentity(left[0]!.id, u.id, { requireAnother: true }),
+          'last_identity',
+        );
+        assert.equal(await store().unlinkIdentity('unknown', u.id, { requireAnother: true }), 'not_found');
       });
     });
 

@@ -58,6 +58,13 @@ export function oauthAuthorizeRoutes(core: Core): Hono<AppEnv> {
       clientRedirect(core.config.issuer, request.redirectUri, request.state, params);
     switch (step.kind) {
       case 'login': {
+        // identity_provider= skips the chooser: straight to that provider.
+        if (request.identityProvider !== null) {
+          return redirect(
+            c,
+            `/federation/${encodeURIComponent(request.identityProvider)}/start?request=${handle}`,
+          );
+        }
         const page = new URL(step.create ? '/signup' : '/login', core.config.issuer);
         page.searchParams.set('request', handle);
         if (request.loginHint !== null) page.searchParams.set('login_hint', request.loginHint);

@@ -118,6 +118,44 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- WebAuthn credentials. The id (base64url credential id) is unique across users; BINARY
+      -- collation (the default) keeps base64url's case distinct.
+      CREATE TABLE passkeys (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        public_key TEXT NOT NULL,
+        counter INTEGER NOT NULL,
+        transports TEXT NOT NULL,
+        device_type TEXT NOT NULL,
+        backed_up INTEGER NOT NULL,
+        aaguid TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      ) STRICT;
+      CREATE INDEX passkeys_user_id ON passkeys (user_id);
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+      -- Federated identities: (issuer, subject) names one upstream account, linked to one user.
+      CREATE TABLE identities (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        email TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (issuer, subject)
+      ) STRICT;
+      CREATE INDEX identities_user_id ON identities (user_id);
+    `,
+  },
 ];
 
 /**

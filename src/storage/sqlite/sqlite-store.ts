@@ -4,8 +4,12 @@ import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import type {
   BrowserSessionRecord,
   CodeConsumeResult,
+  IdentityRecord,
+  IdentityUnlinkResult,
   OneTimeConsumeResult,
   OneTimeRecord,
+  PasskeyDeleteResult,
+  PasskeyRecord,
   RefreshConsumeResult,
   RefreshTokenRecord,
   SessionRecord,
@@ -157,6 +161,40 @@ export async function openSqliteStore(path: string): Promise<Store> {
     putConsent: db.prepare(
       `INSERT INTO consents (user_id, client_id, scopes, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at`,
+    ),
+
+    insertPasskey: db.prepare(
+      `INSERT INTO passkeys (id, user_id, public_key, counter, transports, device_type, backed_up, aaguid, name,
+         created_at, last_used_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    passkeyById: db.prepare('SELECT * FROM passkeys WHERE id = ?'),
+    passkeysByUser: db.prepare('SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, id'),
+    // Compare-and-set on the counter the assertion was checked against, and only forward.
+    usePasskey: db.prepare(
+      `UPDATE passkeys SET counter = :counter, backed_up = :backed_up, last_used_at = :at
+       WHERE id = :id AND counter = :previous AND (:counter > :previous OR (:counter = 0 AND :previous = 0))`,
+    ),
+    renamePasskey: db.prepare('UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ? RETURNING *'),
+    deletePasskey: db.prepare('DELETE FROM passkeys WHERE id = ? AND user_id = ?'),
+    // One statement: the count and the delete cannot interleave with another delete.
+    deletePasskeyKeepingOne: db.prepare(
+      `DELETE FROM passkeys WHERE id = :id AND user_id = :user
+         AND (SELECT count(*) FROM passkeys WHERE user_id = :user) > 1`,
+    ),
+
+    insertIdentity: db.prepare(
+      `INSERT INTO identities (id, user_id, issuer, subject, provider, email, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    identityByIssuerSubject: db.prepare('SELECT * FROM identities WHERE issuer = ? AND subject = ?'),
+    identitiesByUser: db.prepare('SELECT * FROM identities WHERE user_id = ? ORDER BY created_at, id'),
+    identityOfUser: db.prepare('SELECT id FROM identities WHERE id = ? AND user_id = ?'),
+    deleteIdentity: db.prepare('DELETE FROM identities WHERE id = ? AND user_id = ?'),
+    // One statement: the count and the delete cannot interleave with another unlink.
+    deleteIdentityKeepingOne: db.prepare(
+      `DELETE FROM identities WHERE id = :id AND user_id = :user
+         AND (SELECT count(*) FROM identities WHERE user_id = :user) > 1`,
     ),
 
     // Sessions cascade to their refresh tokens.
@@ -376,6 +414,80 @@ export async function openSqliteStore(path: string): Promise<Store> {
       sql.putConsent.run(userId, clientId, JSON.stringify(scopes), now);
     },
 
+    async createPasskey(p) {
+      const inserted = sql.insertPasskey.run(
+        p.id,
+        p.userId,
+        p.publicKey,
+        p.counter,
+        JSON.stringify(p.transports),
+        p.deviceType,
+        bool(p.backedUp),
+        p.aaguid,
+        p.name,
+        p.createdAt,
+        p.lastUsedAt,
+      );
+      return inserted.changes === 1 ? 'created' : 'duplicate';
+    },
+    async getPasskey(id) {
+      return mapOrNull(sql.passkeyById.get(id), toPasskey);
+    },
+    async listPasskeysByUser(userId) {
+      return sql.passkeysByUser.all(userId).map(toPasskey);
+    },
+    async updatePasskeyAfterUse(id, use) {
+      const result = sql.usePasskey.run({
+        id,
+        previous: use.previousCounter,
+        counter: use.counter,
+        backed_up: bool(use.backedUp),
+        at: use.lastUsedAt,
+      });
+      return result.changes === 1;
+    },
+    async renamePasskey(id, userId, name) {
+      return mapOrNull(sql.renamePasskey.get(name, id, userId), toPasskey);
+    },
+    async deletePasskey(id, userId, { requireAnother }): Promise<PasskeyDeleteResult> {
+      return immediate(() => {
+        const deleted = requireAnother
+          ? sql.deletePasskeyKeepingOne.run({ id, user: userId })
+          : sql.deletePasskey.run(id, userId);
+        if (deleted.changes === 1) return 'deleted';
+        const row = sql.passkeyById.get(id);
+        return row !== undefined && row['user_id'] === userId ? 'last_passkey' : 'not_found';
+      });
+    },
+
+    async linkIdentity(i) {
+      const inserted = sql.insertIdentity.run(
+        i.id,
+        i.userId,
+        i.issuer,
+        i.subject,
+        i.provider,
+        i.email,
+        i.createdAt,
+      );
+      return inserted.changes === 1 ? 'linked' : 'taken';
+    },
+    async getIdentityByIssuerSubject(issuer, subject) {
+      return mapOrNull(sql.identityByIssuerSubject.get(issuer, subject), toIdentity);
+    },
+    async listIdentitiesByUser(userId) {
+      return sql.identitiesByUser.all(userId).map(toIdentity);
+    },
+    async unlinkIdentity(id, userId, { requireAnother }): Promise<IdentityUnlinkResult> {
+      return immediate(() => {
+        const deleted = requireAnother
+          ? sql.deleteIdentityKeepingOne.run({ id, user: userId })
+          : sql.deleteIdentity.run(id, userId);
+        if (deleted.changes === 1) return 'unlinked';
+        return sql.identityOfUser.get(id, userId) !== undefined ? 'last_identity' : 'not_found';
+      });
+    },
+
     async deleteExpired(now) {
       immediate(() => {
         sql.expireCodes.run(now);
@@ -503,6 +615,38 @@ function toBrowserSession(r: Row): BrowserSessionRecord {
     idleExpiresAt: num(r['idle_expires_at']),
     expiresAt: num(r['expires_at']),
     revokedAt: numOrNull(r['revoked_at']),
+  };
+}
+
+function toPasskey(r: Row): PasskeyRecord {
+  const deviceType = str(r['device_type']);
+  if (deviceType !== 'singleDevice' && deviceType !== 'multiDevice') {
+    throw new TypeError(`unexpected passkey device_type ${deviceType}`);
+  }
+  return {
+    id: str(r['id']),
+    userId: str(r['user_id']),
+    publicKey: str(r['public_key']),
+    counter: num(r['counter']),
+    transports: strings(r['transports']),
+    deviceType,
+    backedUp: num(r['backed_up']) === 1,
+    aaguid: str(r['aaguid']),
+    name: str(r['name']),
+    createdAt: num(r['created_at']),
+    lastUsedAt: numOrNull(r['last_used_at']),
+  };
+}
+
+function toIdentity(r: Row): IdentityRecord {
+  return {
+    id: str(r['id']),
+    userId: str(r['user_id']),
+    issuer: str(r['issuer']),
+    subject: str(r['subject']),
+    provider: str(r['provider']),
+    email: strOrNull(r['email']),
+    createdAt: num(r['created_at']),
   };
 }
 

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   'not_found',
   'method_not_allowed',
+  'passkey_exists',
+  'last_sign_in_method',
   'server_error',
 ] as const;
 

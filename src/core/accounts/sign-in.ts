@@ -7,7 +7,7 @@ import { grantScopes } from '../roles.ts';
 import { startSession } from '../sessions/start-session.ts';
 import type { TokenResponse } from '../sessions/token-response.ts';
 import { maskEmail, normaliseEmail } from './email.ts';
-import { checkThrottle, clearThrottle, recordThrottleFailure, signInThrottleKeys } from './throttle.ts';
+import { clearThrottle, recordThrottleFailure, signInThrottleKeys, startAttempt } from './throttle.ts';
 
 export interface SignInInput {
   email: string;
@@ -58,7 +58,7 @@ export async function authenticatePassword(
   const email = normaliseEmail(input.email);
   if (!email.ok) return fail('invalid_credentials', INVALID);
   const keys = signInThrottleKeys(email.value, input.ip);
-  const throttled = await checkThrottle(core, keys);
+  const throttled = await startAttempt(core, keys);
   if (throttled !== null) return throttled;
 
   const user = await verifyPassword(core, email.value, input.password);

@@ -9,6 +9,8 @@ export interface AuthenticatedUser {
   user: UserRecord;
   sessionId: string | null;
   scope: string[];
+  /** The client the token was issued to (`client_id`). */
+  clientId: string;
 }
 
 /**
@@ -39,5 +41,6 @@ export async function authenticateAccessToken(
     user,
     sessionId: typeof sid === 'string' ? sid : null,
     scope: typeof scope === 'string' ? scope.split(' ').filter((s) => s !== '') : [],
+    clientId: verified.claims.client_id,
   });
 }

@@ -10,6 +10,8 @@ export interface FieldInput {
   /** Shown under the field and linked to it; marks the field invalid. */
   error?: string | undefined;
   hint?: string | undefined;
+  /** Id of a message elsewhere on the page that is about this field (e.g. the form's alert). */
+  describedBy?: string | undefined;
   required?: boolean;
   autofocus?: boolean;
   numeric?: boolean;
@@ -19,7 +21,11 @@ export interface FieldInput {
 /** A labelled input; errors and hints are tied to it with aria-describedby for screen readers. */
 export function field(input: FieldInput): Html {
   const id = `f-${input.name}`;
-  const described = [input.error ? `${id}-error` : null, input.hint ? `${id}-hint` : null]
+  const described = [
+    input.describedBy ?? null,
+    input.error ? `${id}-error` : null,
+    input.hint ? `${id}-hint` : null,
+  ]
     .filter((part) => part !== null)
     .join(' ');
   // Passwords are never echoed back into the page.

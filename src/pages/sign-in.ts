@@ -30,6 +30,11 @@ interface SignInView {
   otherMethods?: Html[];
 }
 
+/**
+ * After a failed attempt the focus lands on the password (or on the email when that is what's
+ * missing), and the focused field is described by the alert: a screen reader reads the message
+ * on arrival, which a role=alert present at page load does not guarantee.
+ */
 function signInBody(view: SignInView): Html {
   const focusEmail = view.invalid === 'email' || (view.error == null && view.email === '');
   const other = view.otherMethods ?? [];
@@ -37,7 +42,7 @@ function signInBody(view: SignInView): Html {
 <form method="post" action="/login">
 ${hidden('csrf', view.csrf)}${hidden('request', view.request)}
 ${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value: view.email, maxlength: 320, autofocus: focusEmail, error: view.invalid === 'email' ? 'Enter your email address' : undefined })}
-${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', autofocus: !focusEmail })}
+${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', autofocus: !focusEmail, describedBy: view.error != null && view.invalid !== 'email' ? 'form-error' : undefined })}
 ${submit('Sign in')}
 </form>
 ${other.length > 0 ? html`<section class="section" aria-label="Other ways to sign in">${other}</section>` : ''}

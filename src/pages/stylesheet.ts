@@ -35,6 +35,8 @@ export const GATEHOUSE_CSS = `
   }
 }
 *, *::before, *::after { box-sizing: border-box; }
+/* display rules below (input { display: block }) would otherwise beat the UA's [hidden] rule. */
+[hidden] { display: none !important; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: var(--bg); color: var(--text); min-height: 100vh; }
 .skip-link { position: absolute; left: -999px; }
@@ -48,6 +50,8 @@ body { margin: 0; background: var(--bg); color: var(--text); min-height: 100vh; 
   .page { padding-top: 4rem; }
   .card { padding: 2rem; }
 }
+/* The card's padding is its bottom edge: no trailing margin from an alert or a form's buttons. */
+.card > :last-child, .card > form:last-child > :last-child { margin-bottom: 0; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 1rem; }
 h2 { font-size: 1.125rem; margin: 0 0 0.75rem; }
 p { margin: 0 0 1rem; }
@@ -56,6 +60,7 @@ a { color: var(--brand); text-underline-offset: 0.15em; }
 .field { margin: 0 0 1rem; }
 label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
 .hint { color: var(--muted); font-size: 0.875rem; margin: 0.25rem 0 0; }
+main > p.hint { margin: 0 0 1rem; }
 input[type="email"], input[type="password"], input[type="text"] {
   display: block; width: 100%; font: inherit; padding: 0.625rem 0.75rem; min-height: 2.75rem;
   color: var(--text); background: var(--card); border: 1px solid var(--border); border-radius: var(--radius);
@@ -63,6 +68,8 @@ input[type="email"], input[type="password"], input[type="text"] {
 input[aria-invalid="true"] { border-color: var(--error); border-width: 2px; }
 .field-error { color: var(--error); font-size: 0.875rem; margin: 0.25rem 0 0; }
 :focus-visible { outline: 3px solid var(--brand); outline-offset: 2px; }
+/* A mid blue ring is under 3:1 against the dark card; a lightened brand colour stays visible. */
+@media (prefers-color-scheme: dark) { :focus-visible { outline-color: color-mix(in srgb, var(--brand) 50%, white); } }
 button {
   font: inherit; font-weight: 600; min-height: 2.75rem; padding: 0.625rem 1rem; cursor: pointer;
   border-radius: var(--radius); border: 1px solid var(--brand); background: var(--brand); color: var(--brand-text);
@@ -73,6 +80,8 @@ button.link { background: none; border: none; color: var(--brand); text-decorati
 @media (prefers-color-scheme: dark) { button.link { color: inherit; } }
 .actions { display: flex; flex-wrap: wrap; gap: 0.75rem; margin: 0 0 1rem; }
 .actions > button, .actions > form { flex: 1 1 10rem; }
+/* The form stretches to the row's height; as a flex box it passes that on to its button. */
+.actions > form { display: flex; }
 .actions > form button { width: 100%; }
 a.button {
   display: flex; align-items: center; justify-content: center; min-height: 2.75rem; padding: 0.625rem 1rem;

@@ -38,6 +38,12 @@ export interface TestServerOptions {
   config?: unknown;
   env?: Record<string, string>;
   overrides?: BootstrapOverrides;
+  /**
+   * Host name in the default issuer URL (the server always listens on 127.0.0.1, which is what
+   * `localhost` resolves to here). Real-browser tests pick 'localhost': a WebAuthn RP ID cannot be
+   * an IP address, and it leaves 127.0.0.1 free to play a different site.
+   */
+  issuerHost?: '127.0.0.1' | 'localhost';
 }
 
 export async function freePort(): Promise<number> {
@@ -59,7 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const port = await freePort();
   const env: Record<string, string> = {
     PORT: String(port),
-    GATEHOUSE_ISSUER: `http://127.0.0.1:${port}`,
+    GATEHOUSE_ISSUER: `http://${options.issuerHost ?? '127.0.0.1'}:${port}`,
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_SMTP_URL: smtp.url,
     ...options.env,

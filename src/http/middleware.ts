@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { findClient } from '../core/clients.ts';
-import type { Core } from '../core/context.ts';
 import type { Logger } from '../core/log.ts';
 import type { AppEnv, ClientIpResolver } from './env.ts';
-import { problem } from './problem.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -37,20 +34,3 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
   if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
 };
-
-/**
- * After requireUser on `/v1`: the JSON API is for first-party apps (§2), so a token issued to a
- * third-party or unknown client is refused. Otherwise a client granted only `openid` through OAuth
- * could read the email at /v1/me, or sign the user out everywhere.
- */
-export function requireFirstPartyClient(core: Core): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const client = findClient(core.config, c.get('user').clientId);
-    if (client === null || !client.first_party) {
-      return problem(c, 'invalid_token', 'this token was not issued to a first-party client', {
-        'WWW-Authenticate': 'Bearer error="invalid_token"',
-      });
-    }
-    await next();
-  };
-}

@@ -7,7 +7,6 @@ import type { Core } from '../../core/context.ts';
 import { requireUser } from '../bearer.ts';
 import type { AppEnv } from '../env.ts';
 import { readJson } from '../json-body.ts';
-import { requireFirstPartyClient } from '../middleware.ts';
 import { problemFromFailure } from '../problem.ts';
 
 const forgotBody = z.object({ email: z.string().max(320) });
@@ -33,7 +32,7 @@ export function accountRoutes(core: Core): Hono<AppEnv> {
       if (!result.ok) return problemFromFailure(c, result);
       return c.json({ status: 'password_reset' }, 200);
     })
-    .post('/password/change', requireUser(core), requireFirstPartyClient(core), async (c) => {
+    .post('/password/change', requireUser(core), async (c) => {
       const body = await readJson(c, changeBody);
       if (!body.ok) return body.response;
       const { user, sessionId } = c.get('user');
@@ -46,7 +45,5 @@ export function accountRoutes(core: Core): Hono<AppEnv> {
       if (!result.ok) return problemFromFailure(c, result);
       return c.json({ status: 'password_changed' }, 200);
     })
-    .get('/me', requireUser(core), requireFirstPartyClient(core), (c) =>
-      c.json(toProfile(c.get('user').user), 200),
-    );
+    .get('/me', requireUser(core), (c) => c.json(toProfile(c.get('user').user), 200));
 }

@@ -8,7 +8,6 @@ import { signOut, signOutEverywhere } from '../../core/sessions/sign-out.ts';
 import { requireUser } from '../bearer.ts';
 import type { AppEnv, ClientIpResolver } from '../env.ts';
 import { readJson } from '../json-body.ts';
-import { requireFirstPartyClient } from '../middleware.ts';
 import { problemFromFailure } from '../problem.ts';
 
 const signInBody = z.object({
@@ -56,7 +55,7 @@ export function sessionRoutes(core: Core, clientIp: ClientIpResolver): Hono<AppE
       await signOut(core, body.value.refresh_token);
       return c.body(null, 204);
     })
-    .post('/signout/all', requireUser(core), requireFirstPartyClient(core), async (c) => {
+    .post('/signout/all', requireUser(core), async (c) => {
       await signOutEverywhere(core, c.get('user').user.id);
       return c.body(null, 204);
     });

@@ -4,6 +4,7 @@ import { checkNewPassword } from '../passwords/policy.ts';
 import { consumeCode, issueCode } from './codes.ts';
 import { normaliseEmail } from './email.ts';
 import { sendAccountMail } from './send-mail.ts';
+import { revokeUnprovenCredentials } from './unproven-credentials.ts';
 
 /** Mails a reset code to a known account; answers identically for unknown ones. */
 export async function forgotPassword(core: Core, input: { email: string }): Promise<void> {
@@ -36,12 +37,14 @@ export async function resetPassword(
   const user = await core.store.getUserByEmail(email.value);
   if (user === null) return fail('invalid_code', 'the code is wrong, expired or already used');
   const now = core.clock.now();
+  if (!user.emailVerified) await revokeUnprovenCredentials(core, user.id);
   await core.store.updateUser(
     user.id,
     { passwordHash: await core.passwords.hash(password.value), emailVerified: true },
     now,
   );
   await core.store.revokeUserSessions(user.id, now);
+  await core.store.revokeUserBrowserSessions(user.id, now);
   await core.store.clearThrottle(`email:${email.value}`);
   core.logger.log('info', 'password_reset', { audit: true, sub: user.id });
   await sendAccountMail(core, email.value, { kind: 'password_changed' });

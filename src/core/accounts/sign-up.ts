@@ -1,9 +1,10 @@
 import type { Core } from '../context.ts';
 import { fail, ok, type Result } from '../errors.ts';
 import { checkNewPassword } from '../passwords/policy.ts';
-import { issueCode } from './codes.ts';
+import { CODE_TTL_MS, issueCode } from './codes.ts';
 import { emailDomain, maskEmail, normaliseEmail } from './email.ts';
 import { sendAccountMail } from './send-mail.ts';
+import { revokeUnprovenCredentials } from './unproven-credentials.ts';
 import { newUserId } from './user-id.ts';
 
 export interface SignUpInput {
@@ -28,11 +29,30 @@ export function checkSignUpAllowed(
   return ok(undefined);
 }
 
+/** How long a sign-up's code is trusted before a repeat sign-up may take the address over. */
+const ARMED_KIND = 'signup_armed';
+
+/** Mails a sign-up code and holds the address for this sign-up while the code is live. */
+export async function armSignUp(core: Core, email: string): Promise<void> {
+  const code = await issueCode(core, 'signup', email);
+  await core.store.putOneTime({
+    kind: ARMED_KIND,
+    id: email,
+    payload: '{}',
+    expiresAt: core.clock.now() + CODE_TTL_MS,
+    usedAt: null,
+    note: null,
+  });
+  await sendAccountMail(core, email, { kind: 'signup_code', code });
+}
+
 /**
  * Same answer for new and existing emails (§2). A new email gets an account awaiting its code.
- * An unconfirmed account is re-armed with this password and a new code: whoever proves the
- * mailbox owns it, which defeats pre-registration of someone else's address. A confirmed
- * account's owner is told someone tried; nothing changes.
+ * An unconfirmed account whose code has lapsed is re-armed for this sign-up: new password, new
+ * code, and every credential and session added before the mailbox was proven is dropped, so
+ * pre-registering someone else's address gains nothing. While a code is still live, a repeat
+ * sign-up changes nothing (it could otherwise swap in its own password just before the owner
+ * types the code); the owner is told someone tried. A confirmed account's owner is told too.
  */
 export async function signUp(core: Core, input: SignUpInput): Promise<Result<void, SignUpError>> {
   const email = normaliseEmail(input.email);
@@ -56,23 +76,19 @@ export async function signUp(core: Core, input: SignUpInput): Promise<Result<voi
   });
   if (created === 'created') {
     core.logger.log('info', 'signup', { audit: true, email: maskEmail(email.value) });
-    await sendAccountMail(core, email.value, {
-      kind: 'signup_code',
-      code: await issueCode(core, 'signup', email.value),
-    });
+    await armSignUp(core, email.value);
     return ok(undefined);
   }
   const existing = await core.store.getUserByEmail(email.value);
-  if (existing !== null && !existing.emailVerified) {
+  const pending = await core.store.getOneTime(ARMED_KIND, email.value, now);
+  if (existing !== null && !existing.emailVerified && pending === null) {
+    await revokeUnprovenCredentials(core, existing.id);
     await core.store.updateUser(
       existing.id,
       { passwordHash, ...(input.name ? { name: input.name } : {}) },
       now,
     );
-    await sendAccountMail(core, email.value, {
-      kind: 'signup_code',
-      code: await issueCode(core, 'signup', email.value),
-    });
+    await armSignUp(core, email.value);
   } else {
     await sendAccountMail(core, email.value, { kind: 'signup_existing' });
   }

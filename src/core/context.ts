@@ -1,5 +1,6 @@
 import type { GatehouseConfig } from '../config/config.ts';
 import type { Store } from '../storage/port.ts';
+import type { BackgroundTasks } from './background-tasks.ts';
 import type { Clock, RandomSource } from './clock.ts';
 import type { SigningKeyRing } from './keys/key-ring.ts';
 import type { Logger } from './log.ts';
@@ -16,6 +17,8 @@ export interface Core {
   readonly keys: SigningKeyRing;
   readonly passwords: PasswordHasher;
   readonly logger: Logger;
+  /** Mail and other work that runs after the answer (see background-tasks.ts). */
+  readonly tasks: BackgroundTasks;
   /** HKDF subkey of the master key for hashing one-time codes (a plain hash of 6 digits is brute-forced offline). */
   readonly codeKey: Uint8Array;
 }

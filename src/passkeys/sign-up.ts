@@ -114,7 +114,7 @@ export async function finishPasskeySignUp(
   };
   if ((await core.store.createUser(user)) === 'email_taken') {
     core.logger.log('info', 'passkey_signup_existing_email', { audit: true, email: maskEmail(flow.email) });
-    await sendAccountMail(core, flow.email, { kind: 'signup_existing' });
+    sendAccountMail(core, flow.email, { kind: 'signup_existing' });
     return ok({ status: 'verification_sent' });
   }
   if ((await core.store.createPasskey(passkey)) === 'duplicate') {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { GatehouseConfig } from '../config/config.ts';
+import { createBackgroundTasks } from '../core/background-tasks.ts';
 import { type Clock, cryptoRandom, type RandomSource, systemClock } from '../core/clock.ts';
 import type { Core } from '../core/context.ts';
 import { SigningKeyRing } from '../core/keys/key-ring.ts';
@@ -53,6 +54,7 @@ export async function createCore(config: GatehouseConfig, overrides: BootstrapOv
     keys,
     passwords: overrides.passwords ?? createArgon2Hasher(),
     logger,
+    tasks: createBackgroundTasks(logger),
     codeKey: deriveKey(masterKey, 'gatehouse/one-time-code'),
   };
 }

@@ -1,6 +1,7 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { loadConfig } from '../config/load.ts';
+import type { Core } from '../core/context.ts';
 import { createApp } from '../http/app.ts';
 import type { AppContext } from '../http/env.ts';
 import { createCore } from './bootstrap.ts';
@@ -16,7 +17,7 @@ function sourceIp(c: AppContext): string | null {
   return context?.http?.sourceIp ?? context?.identity?.sourceIp ?? null;
 }
 
-let ready: Promise<Handler> | undefined;
+let ready: Promise<{ serve: Handler; core: Core }> | undefined;
 
 /**
  * The Lambda runtime: one core per container, built on the first event (config errors surface
@@ -25,10 +26,15 @@ let ready: Promise<Handler> | undefined;
 export async function handler(event: LambdaEvent, context: LambdaContext): Promise<unknown> {
   ready ??= (async () => {
     const core = await createCore(loadConfig());
-    return handle(createApp(core, { clientIp: sourceIp }));
+    return { serve: handle(createApp(core, { clientIp: sourceIp })), core };
   })().catch((error: unknown) => {
     ready = undefined;
     throw error;
   });
-  return (await ready)(event, context);
+  const { serve, core } = await ready;
+  const response = await serve(event, context);
+  // A container is frozen once the handler returns, so queued mail is sent first. The answer
+  // then waits for SMTP on Lambda; keep SMTP close (SES in-region) to keep that short.
+  await core.tasks.drain();
+  return response;
 }

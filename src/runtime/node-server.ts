@@ -38,6 +38,7 @@ export async function startNodeServer(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
+      await core.tasks.drain();
       await core.store.close();
     },
   };

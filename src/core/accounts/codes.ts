@@ -25,8 +25,26 @@ function hashCode(core: Core, key: string, code: string): string {
   return createHmac('sha256', core.codeKey).update(`${key}\0${code}`).digest('base64url');
 }
 
-/** Issues a fresh code for the subject, voiding any older one; returns it for mailing only. */
-export async function issueCode(core: Core, purpose: CodePurpose, subject: string): Promise<string> {
+/**
+ * Codes a subject may be sent per hour and purpose. Each new code brings fresh tries, so without
+ * this cap a code could be guessed across many resends, and the mailbox flooded.
+ */
+export const CODES_PER_HOUR = 5;
+
+/**
+ * Issues a fresh code for the subject, voiding any older one; returns it for mailing only, or
+ * null when the hourly cap is reached (the caller then sends nothing and answers as usual).
+ */
+export async function issueCode(core: Core, purpose: CodePurpose, subject: string): Promise<string | null> {
+  const issued = await core.store.recordFailure(
+    `codes:${purpose}:${subject}`,
+    core.clock.now(),
+    60 * 60 * 1000,
+  );
+  if (issued.failures > CODES_PER_HOUR) {
+    core.logger.log('warn', 'code_issue_capped', { audit: true, purpose });
+    return null;
+  }
   const code = generateCode(core.random);
   const key = codeKey(purpose, subject);
   await core.store.putCode({

@@ -25,8 +25,6 @@ export async function resendSignUpCode(core: Core, input: { email: string }): Pr
   if (!email.ok) return;
   const user = await core.store.getUserByEmail(email.value);
   if (user === null || user.emailVerified) return;
-  await sendAccountMail(core, email.value, {
-    kind: 'signup_code',
-    code: await issueCode(core, 'signup', email.value),
-  });
+  const code = await issueCode(core, 'signup', email.value);
+  if (code !== null) sendAccountMail(core, email.value, { kind: 'signup_code', code });
 }

@@ -33,6 +33,6 @@ export async function changePassword(
   await core.store.updateUser(user.id, { passwordHash: await core.passwords.hash(password.value) }, now);
   await core.store.revokeUserSessions(user.id, now, input.sessionId ?? undefined);
   core.logger.log('info', 'password_changed', { audit: true, sub: user.id });
-  await sendAccountMail(core, user.email, { kind: 'password_changed' });
+  sendAccountMail(core, user.email, { kind: 'password_changed' });
   return ok(undefined);
 }

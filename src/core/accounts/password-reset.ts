@@ -12,10 +12,8 @@ export async function forgotPassword(core: Core, input: { email: string }): Prom
   if (!email.ok) return;
   const user = await core.store.getUserByEmail(email.value);
   if (user === null || user.disabled) return;
-  await sendAccountMail(core, email.value, {
-    kind: 'reset_code',
-    code: await issueCode(core, 'reset', email.value),
-  });
+  const code = await issueCode(core, 'reset', email.value);
+  if (code !== null) sendAccountMail(core, email.value, { kind: 'reset_code', code });
 }
 
 /**
@@ -47,6 +45,6 @@ export async function resetPassword(
   await core.store.revokeUserBrowserSessions(user.id, now);
   await core.store.clearThrottle(`email:${email.value}`);
   core.logger.log('info', 'password_reset', { audit: true, sub: user.id });
-  await sendAccountMail(core, email.value, { kind: 'password_changed' });
+  sendAccountMail(core, email.value, { kind: 'password_changed' });
   return ok(undefined);
 }

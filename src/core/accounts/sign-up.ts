@@ -35,6 +35,7 @@ const ARMED_KIND = 'signup_armed';
 /** Mails a sign-up code and holds the address for this sign-up while the code is live. */
 export async function armSignUp(core: Core, email: string): Promise<void> {
   const code = await issueCode(core, 'signup', email);
+  if (code === null) return;
   await core.store.putOneTime({
     kind: ARMED_KIND,
     id: email,
@@ -43,7 +44,7 @@ export async function armSignUp(core: Core, email: string): Promise<void> {
     usedAt: null,
     note: null,
   });
-  await sendAccountMail(core, email, { kind: 'signup_code', code });
+  sendAccountMail(core, email, { kind: 'signup_code', code });
 }
 
 /**
@@ -90,7 +91,7 @@ export async function signUp(core: Core, input: SignUpInput): Promise<Result<voi
     );
     await armSignUp(core, email.value);
   } else {
-    await sendAccountMail(core, email.value, { kind: 'signup_existing' });
+    sendAccountMail(core, email.value, { kind: 'signup_existing' });
   }
   return ok(undefined);
 }

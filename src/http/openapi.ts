@@ -1,34 +1,7 @@
 import type { GatehouseConfig } from '../config/config.ts';
 import { ERROR_CODES } from '../core/errors.ts';
-
-const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const problem = {
-  description: 'Problem',
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-};
-const str = { type: 'string' };
-const tokens = { description: 'Token response', ...json({ $ref: '#/components/schemas/TokenResponse' }) };
-const bearer = [{ bearer: [] }];
-
-function op(
-  summary: string,
-  body: object | null,
-  responses: Record<string, object>,
-  secured = false,
-): object {
-  return {
-    summary,
-    ...(body !== null ? { requestBody: { required: true, ...json(body) } } : {}),
-    ...(secured ? { security: bearer } : {}),
-    responses: { ...responses, '4XX': problem },
-  };
-}
-
-const obj = (required: string[], properties: Record<string, object>) => ({
-  type: 'object',
-  required,
-  properties,
-});
+import { federationPaths, passkeyPaths } from './openapi-paths.ts';
+import { json, obj, op, str, tokens } from './openapi-schema.ts';
 
 /** `/openapi.json`: the `/v1` API and its stable error codes. */
 export function openApiDocument(config: GatehouseConfig): object {
@@ -94,6 +67,8 @@ export function openApiDocument(config: GatehouseConfig): object {
           true,
         ),
       },
+      ...passkeyPaths,
+      ...federationPaths,
       '/v1/me': {
         get: op(
           'Current user',

@@ -25,28 +25,12 @@ import { createJsonLogger } from '../../src/core/log.ts';
 import { signAccessToken } from '../../src/core/tokens/access-token.ts';
 import type { Store } from '../../src/storage/port.ts';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.ts';
+import { expectProblem } from '../helpers/problem.ts';
 import { startTestServer, type TestServer, type TokenResponseJson } from '../helpers/server.ts';
 import { extractCode } from '../helpers/smtp-capture.ts';
 
 const PASSWORD = 'correct horse battery';
 const MINUTE = 60_000;
-
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-}
-
-async function expectProblem(response: Response, status: number, code: string): Promise<Problem> {
-  const text = await response.text();
-  assert.equal(response.status, status, `expected ${status} ${code}, got ${response.status}: ${text}`);
-  assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  const body = JSON.parse(text) as Problem;
-  assert.equal(body.code, code);
-  return body;
-}
 
 function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };

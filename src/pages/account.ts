@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/env.ts';
 import { readBrowserSession } from '../http/session-cookie.ts';
 import type { BrowserSessionRecord, UserRecord } from '../storage/port.ts';
 import { csrfToken } from './csrf.ts';
-import { collectAccountSections } from './extensions.ts';
+import { collectAccountSections, type SectionError } from './extensions.ts';
 import { alertBox, field, hidden, notice, submit } from './fields.ts';
 import { pagePath } from './flow.ts';
 import { type Html, renderPage } from './layout.ts';
@@ -32,6 +32,8 @@ export interface AccountView {
    * rendered between the password and sign-out sections.
    */
   extraSections?: Html[];
+  /** A failed form of one of those sections (e.g. deleting the last passkey). */
+  sectionError?: SectionError | null;
 }
 
 const DONE: Record<string, string> = {
@@ -39,6 +41,10 @@ const DONE: Record<string, string> = {
   password: 'Your password was changed. Other devices have been signed out.',
   identity_linked: 'The account was linked. You can now sign in with it.',
   identity_unlinked: 'The account was unlinked.',
+  passkey_added: 'The passkey was added. You can now sign in with it.',
+  passkey_renamed: 'The passkey was renamed.',
+  passkey_deleted:
+    'The passkey was removed from your account. Your device may still list it; you can delete it there too.',
 };
 
 const longDate = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
@@ -105,7 +111,11 @@ export async function renderAccount(
   view: AccountView,
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
-  const extraSections = await collectAccountSections(site.extensions, { user: view.user, csrf: view.csrf });
+  const extraSections = await collectAccountSections(site.extensions, {
+    user: view.user,
+    csrf: view.csrf,
+    error: view.sectionError ?? null,
+  });
   return renderPage(c, site, {
     status,
     title: 'Your account',

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { Core } from '../core/context.ts';
 import type { AppEnv } from '../http/env.ts';
+import { PASSKEYS_SCRIPT } from './passkeys-script.ts';
 import type { Brand } from './site.ts';
 import { GATEHOUSE_CSS } from './stylesheet.ts';
 
@@ -35,21 +37,48 @@ export function brandStylesheetHref(brand: Brand): string {
   return `/assets/brand.css?v=${contentVersion(brandStylesheet(brand))}`;
 }
 
+export const PASSKEYS_SCRIPT_SRC = `/assets/passkeys.js?v=${contentVersion(PASSKEYS_SCRIPT)}`;
+
+let webauthnBundle: { body: string; version: string } | undefined;
+
+/**
+ * @simplewebauthn/browser's UMD bundle (global `SimpleWebAuthnBrowser`), read from the installed
+ * package on first use (a runtime dependency, so it is there wherever Gatehouse runs).
+ */
+function webauthnScript(): { body: string; version: string } {
+  if (webauthnBundle === undefined) {
+    const entry = import.meta.resolve('@simplewebauthn/browser');
+    const body = readFileSync(new URL('../dist/bundle/index.umd.min.js', entry), 'utf8');
+    webauthnBundle = { body, version: contentVersion(body) };
+  }
+  return webauthnBundle;
+}
+
+export function webauthnScriptSrc(): string {
+  return `/assets/webauthn.js?v=${webauthnScript().version}`;
+}
+
 /** Served by Gatehouse itself (no CDN); the `v` query makes the long cache safe across upgrades. */
 export function assetRoutes(core: Core): Hono<AppEnv> {
   const css = { body: GATEHOUSE_CSS, version: contentVersion(GATEHOUSE_CSS) };
   const brandCss = brandStylesheet(core.config.brand);
   const brand = { body: brandCss, version: contentVersion(brandCss) };
+  const passkeys = { body: PASSKEYS_SCRIPT, version: contentVersion(PASSKEYS_SCRIPT) };
+  const CSS = 'text/css; charset=utf-8';
+  const JS = 'text/javascript; charset=utf-8';
   const app = new Hono<AppEnv>();
-  for (const [path, asset] of [
-    ['/assets/gatehouse.css', css],
-    ['/assets/brand.css', brand],
+  for (const [path, type, asset] of [
+    ['/assets/gatehouse.css', CSS, () => css],
+    ['/assets/brand.css', CSS, () => brand],
+    ['/assets/webauthn.js', JS, webauthnScript],
+    ['/assets/passkeys.js', JS, () => passkeys],
   ] as const) {
     app.get(path, (c) => {
-      c.header('Content-Type', 'text/css; charset=utf-8');
-      c.header('Cache-Control', c.req.query('v') === asset.version ? LONG_CACHE : SHORT_CACHE);
+      const { body, version } = asset();
+      c.header('Content-Type', type);
+      c.header('Cache-Control', c.req.query('v') === version ? LONG_CACHE : SHORT_CACHE);
       c.header('X-Content-Type-Options', 'nosniff');
-      return c.body(asset.body);
+      return c.body(body);
     });
   }
   return app;

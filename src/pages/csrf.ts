@@ -63,6 +63,19 @@ export function verifyCsrf(core: Core, c: Context, form: FormFields): boolean {
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
+/** The header page scripts send the form token in, for their same-origin JSON posts. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+/**
+ * For `fetch()` JSON posts from the pages' own scripts: the token travels in `X-CSRF-Token`, and
+ * `Origin` is required (every browser sends it on a POST from a script) and must be the issuer's.
+ */
+export function verifyCsrfHeader(core: Core, c: Context): boolean {
+  if (c.req.header('origin') !== new URL(core.config.issuer).origin) return false;
+  const token = c.req.header(CSRF_HEADER) ?? '';
+  return verifyCsrf(core, c, { get: (name) => (name === CSRF_FIELD ? token : '') });
+}
+
 export type CheckedForm =
   | { ok: true; form: FormFields }
   | { ok: false; response: Response | Promise<Response> };

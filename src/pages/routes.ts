@@ -7,6 +7,8 @@ import { assetRoutes } from './assets.ts';
 import { consentRoutes } from './consent.ts';
 import { federationPageExtension } from './federation-ui.ts';
 import { forgotPasswordRoutes } from './forgot-password.ts';
+import { passkeyPageRoutes } from './passkeys-routes.ts';
+import { passkeyPageExtension } from './passkeys-ui.ts';
 import { resetPasswordRoutes } from './reset-password.ts';
 import { signInRoutes } from './sign-in.ts';
 import { signOutRoutes } from './sign-out.ts';
@@ -26,6 +28,7 @@ export interface PageRoutesOptions {
  */
 export const PAGE_PATHS = [
   '/login',
+  '/login/*',
   '/logout',
   '/signup',
   '/signup/*',
@@ -38,7 +41,7 @@ export const PAGE_PATHS = [
 
 /** The hosted pages (contract §5); mount with `app.route('/', pageRoutes(core, { clientIp }))`. */
 export function pageRoutes(core: Core, options: PageRoutesOptions = {}): Hono<AppEnv> {
-  registerPageExtensions(core, [federationPageExtension(core)]);
+  registerPageExtensions(core, [passkeyPageExtension(core), federationPageExtension(core)]);
   const app = new Hono<AppEnv>();
   const context = pageContext(core);
   for (const path of PAGE_PATHS) app.use(path, context);
@@ -52,5 +55,6 @@ export function pageRoutes(core: Core, options: PageRoutesOptions = {}): Hono<Ap
   app.route('/', accountSettingsRoutes(core));
   app.route('/', signOutRoutes(core));
   app.route('/', consentRoutes(core));
+  app.route('/', passkeyPageRoutes(core));
   return app;
 }

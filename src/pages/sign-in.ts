@@ -7,7 +7,7 @@ import type { Core } from '../core/context.ts';
 import type { AppEnv, ClientIpResolver } from '../http/env.ts';
 import { readBrowserSession, signInBrowser } from '../http/session-cookie.ts';
 import { csrfToken, readCheckedForm } from './csrf.ts';
-import { collectSignInMethods } from './extensions.ts';
+import { collectSignInMethods, signInEmailAutocomplete } from './extensions.ts';
 import { alertBox, field, hidden, notice, submit } from './fields.ts';
 import { afterSignIn, pagePath, readEmailParam, readRequestHandle } from './flow.ts';
 import { type Html, renderPage } from './layout.ts';
@@ -28,6 +28,8 @@ interface SignInView {
    * non-empty, so no empty box shows today.
    */
   otherMethods?: Html[];
+  /** `username`, plus `webauthn` when passkeys are offered in the field's autofill. */
+  emailAutocomplete?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ function signInBody(view: SignInView): Html {
   return html`${notice(view.notice)}${alertBox(view.error)}
 <form method="post" action="/login">
 ${hidden('csrf', view.csrf)}${hidden('request', view.request)}
-${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value: view.email, maxlength: 320, autofocus: focusEmail, error: view.invalid === 'email' ? 'Enter your email address' : undefined })}
+${field({ name: 'email', label: 'Email', type: 'email', autocomplete: view.emailAutocomplete ?? 'username', value: view.email, maxlength: 320, autofocus: focusEmail, error: view.invalid === 'email' ? 'Enter your email address' : undefined })}
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', autofocus: !focusEmail, describedBy: view.error != null && view.invalid !== 'email' ? 'form-error' : undefined })}
 ${submit('Sign in')}
 </form>
@@ -62,7 +64,11 @@ async function renderSignIn(
     request: view.request,
     csrf: view.csrf,
   });
-  return renderPage(c, site, { status, title: 'Sign in', body: signInBody({ ...view, otherMethods }) });
+  return renderPage(c, site, {
+    status,
+    title: 'Sign in',
+    body: signInBody({ ...view, otherMethods, emailAutocomplete: signInEmailAutocomplete(site.extensions) }),
+  });
 }
 
 /** GET/POST /login: email and password; a fresh browser session on success. */

@@ -5,6 +5,7 @@ import { signUp } from '../core/accounts/sign-up.ts';
 import type { Core } from '../core/context.ts';
 import type { AppEnv } from '../http/env.ts';
 import { csrfToken, readCheckedForm } from './csrf.ts';
+import { collectSignUpMethods } from './extensions.ts';
 import { alertBox, field, hidden, submit } from './fields.ts';
 import { pagePath, readEmailParam, readRequestHandle } from './flow.ts';
 import { type Html, renderPage } from './layout.ts';
@@ -20,6 +21,8 @@ interface SignUpView {
   name: string;
   error?: string | null;
   invalid?: SignUpField;
+  /** Other ways to sign up (a passkey), rendered by their own modules after the form. */
+  otherMethods?: Html[];
 }
 
 function signUpBody(view: SignUpView): Html {
@@ -33,6 +36,7 @@ ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: '
 ${field({ name: 'name', label: 'Name (optional)', type: 'text', autocomplete: 'name', value: view.name, required: false, maxlength: MAX_NAME_LENGTH, autofocus: focus === 'name', error: errorFor('name') })}
 ${submit('Create account')}
 </form>
+${view.otherMethods ?? []}
 <ul class="links"><li><a href="${pagePath('/login', { request: view.request })}">Already have an account? Sign in</a></li></ul>`;
 }
 
@@ -48,8 +52,17 @@ function closedPage(c: Context, site: PageSite, request: string | null, status: 
 /** GET/POST /signup: same outcome for new and existing emails (the mail tells them apart). */
 export function signUpPageRoutes(core: Core): Hono<AppEnv> {
   const site = siteOf(core);
-  const render = (c: Context, view: SignUpView, status: ContentfulStatusCode = 200) =>
-    renderPage(c, site, { status, title: 'Create an account', body: signUpBody(view) });
+  const render = async (c: Context, view: SignUpView, status: ContentfulStatusCode = 200) => {
+    const otherMethods = await collectSignUpMethods(site.extensions, {
+      request: view.request,
+      csrf: view.csrf,
+    });
+    return renderPage(c, site, {
+      status,
+      title: 'Create an account',
+      body: signUpBody({ ...view, otherMethods }),
+    });
+  };
   return new Hono<AppEnv>()
     .get('/signup', (c) => {
       const request = readRequestHandle(c.req.query('request'));

@@ -90,6 +90,17 @@ a.button {
 a.button + a.button { margin-top: 0.75rem; }
 .identities { list-style: none; padding: 0; display: grid; gap: 0.5rem; }
 .identities li { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; justify-content: space-between; }
+.passkeys { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; gap: 0.75rem; }
+.passkeys > li { border: 1px solid var(--border); border-radius: var(--radius); padding: 0.75rem 1rem; }
+.passkey-head { display: flex; align-items: flex-start; justify-content: space-between; gap: 0.75rem; margin: 0 0 0.5rem; }
+.passkey-name { margin: 0; padding-top: 0.625rem; overflow-wrap: anywhere; }
+.passkeys .details { margin-bottom: 0.75rem; }
+.passkeys summary {
+  display: inline-flex; align-items: center; min-height: 2.75rem; padding: 0.625rem 1rem; cursor: pointer;
+  border: 1px solid var(--border); border-radius: var(--radius); font-weight: 600; list-style: none;
+}
+.passkeys summary::-webkit-details-marker { display: none; }
+.passkeys details form { margin-top: 0.75rem; }
 .alert, .notice { border-radius: var(--radius); padding: 0.75rem 1rem; margin: 0 0 1rem; }
 .alert { background: var(--error-bg); color: var(--error); border: 1px solid var(--error); }
 .notice { background: var(--ok-bg); color: var(--ok); border: 1px solid var(--ok); }

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../core/errors.ts';
 import { grantScopes } from '../core/roles.ts';
 import { startSession } from '../core/sessions/start-session.ts';
 import type { TokenResponse } from '../core/sessions/token-response.ts';
+import type { PasskeyRecord, UserRecord } from '../storage/port.ts';
 import { decoyCredentials } from './decoy.ts';
 import { consumeFlow, newChallenge, startFlow } from './flows.ts';
 import { FLOW_TTL_MS, relyingParty, USER_VERIFICATION } from './policy.ts';
@@ -67,16 +68,24 @@ export interface FinishSignInInput {
 
 type SignInError = 'invalid_request' | 'invalid_credentials' | 'account_disabled' | 'email_not_verified';
 
+export interface ProvenPasskeySignIn {
+  /** The passkey's owner. */
+  user: UserRecord;
+  /** The credential as stored after this use. */
+  passkey: PasskeyRecord;
+  /** RFC 8176 methods the ceremony proved. */
+  amr: string[];
+}
+
 /**
- * Verifies the assertion and starts a session whose `amr` says what the passkey proved. As with
- * passwords, account-state refusals (disabled, email not confirmed) come only after the proof.
+ * Spends the flow and verifies the assertion; starts no session and checks no account state
+ * (`passkeySignInAllowed` does, after this). The JSON API turns the result into tokens, the
+ * hosted pages into a browser session.
  */
-export async function finishPasskeySignIn(
+export async function provePasskeySignIn(
   core: Core,
-  input: FinishSignInInput,
-): Promise<Result<TokenResponse, SignInError>> {
-  const client = resolveJsonApiClient(core.config, input.clientId);
-  if (!client.ok) return client;
+  input: { flowId: string; response: AuthenticationResponseJSON },
+): Promise<Result<ProvenPasskeySignIn, 'invalid_credentials'>> {
   const flow = await consumeFlow(core, 'signin', input.flowId);
   if (flow === null)
     return fail('invalid_credentials', 'the sign-in flow is unknown, expired or already used');
@@ -90,9 +99,34 @@ export async function finishPasskeySignIn(
   const { passkey, amr } = verified.value;
   const user = await core.store.getUserById(passkey.userId);
   if (user === null) return fail('invalid_credentials', 'the passkey could not be verified');
+  return ok({ user, passkey, amr });
+}
+
+/**
+ * Account-state refusals, asked only of a proven owner (as with passwords, they come only after
+ * the proof, so they tell nothing about accounts to anyone else).
+ */
+export function passkeySignInAllowed(
+  user: UserRecord,
+): Result<void, 'account_disabled' | 'email_not_verified'> {
   if (user.disabled) return fail('account_disabled', 'this account is disabled');
   if (!user.emailVerified)
     return fail('email_not_verified', 'confirm your email with the code we sent first');
+  return ok(undefined);
+}
+
+/** Verifies the assertion and starts a session whose `amr` says what the passkey proved. */
+export async function finishPasskeySignIn(
+  core: Core,
+  input: FinishSignInInput,
+): Promise<Result<TokenResponse, SignInError>> {
+  const client = resolveJsonApiClient(core.config, input.clientId);
+  if (!client.ok) return client;
+  const proven = await provePasskeySignIn(core, input);
+  if (!proven.ok) return proven;
+  const { user, passkey, amr } = proven.value;
+  const allowed = passkeySignInAllowed(user);
+  if (!allowed.ok) return allowed;
   const scope = grantScopes(core.config, client.value, user.roles, input.scope);
   const tokens = await startSession(core, { user, client: client.value, scope, amr });
   core.logger.log('info', 'signin', {

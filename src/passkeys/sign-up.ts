@@ -69,20 +69,24 @@ export interface FinishSignUpInput {
   scope?: string[] | undefined;
 }
 
+export type PasskeyAccountOutcome =
+  /** A new account (email not confirmed yet) and its passkey; `amr` is what the ceremony proved. */
+  | { status: 'created'; user: UserRecord; amr: string[] }
+  /** The email (normalised) has an account already: nothing was created and its owner was mailed. */
+  | { status: 'verification_sent'; email: string };
+
 /**
- * Creates the account from the verified passkey and starts its session (§6). An email that has
- * an account already, confirmed or not, is never touched: attaching the passkey there would hand
- * the account to whoever typed the address. Its owner gets the "someone tried to sign up" mail,
- * as with /v1/signup, and the caller gets /v1/signup's answer (202 verification_sent). Telling
- * this apart from a 201 costs a completed WebAuthn ceremony per address and mails the owner;
- * see docs/passkeys.md.
+ * Creates the account from the verified passkey and mails the sign-up code; starts no session.
+ * An email that has an account already, confirmed or not, is never touched: attaching the passkey
+ * there would hand the account to whoever typed the address. Its owner gets the "someone tried to
+ * sign up" mail, as with /v1/signup, and the outcome is `verification_sent`. Telling this apart
+ * from `created` costs a completed WebAuthn ceremony per address and mails the owner; see
+ * docs/passkeys.md.
  */
-export async function finishPasskeySignUp(
+export async function createPasskeyAccount(
   core: Core,
-  input: FinishSignUpInput,
-): Promise<Result<PasskeySignUpOutcome, 'invalid_request' | 'passkey_exists' | SignUpRuleError>> {
-  const client = resolveJsonApiClient(core.config, input.clientId);
-  if (!client.ok) return client;
+  input: { flowId: string; response: RegistrationResponseJSON },
+): Promise<Result<PasskeyAccountOutcome, 'invalid_request' | 'passkey_exists' | SignUpRuleError>> {
   const flow = await consumeFlow(core, 'signup', input.flowId);
   if (flow === null) return fail('invalid_request', 'flow_id: unknown, expired or already used; start again');
   const allowed = checkSignUpAllowed(core, flow.email);
@@ -114,8 +118,8 @@ export async function finishPasskeySignUp(
   };
   if ((await core.store.createUser(user)) === 'email_taken') {
     core.logger.log('info', 'passkey_signup_existing_email', { audit: true, email: maskEmail(flow.email) });
-    sendAccountMail(core, flow.email, { kind: 'signup_existing' });
-    return ok({ status: 'verification_sent' });
+    await sendAccountMail(core, flow.email, { kind: 'signup_existing' });
+    return ok({ status: 'verification_sent', email: flow.email });
   }
   if ((await core.store.createPasskey(passkey)) === 'duplicate') {
     // Lost a race for the credential id: the account stays unconfirmed with no credential and
@@ -129,6 +133,20 @@ export async function finishPasskeySignUp(
     sub: user.id,
   });
   await armSignUp(core, flow.email);
+  return ok({ status: 'created', user, amr });
+}
+
+/** Creates the account (createPasskeyAccount) and starts its token session (§6). */
+export async function finishPasskeySignUp(
+  core: Core,
+  input: FinishSignUpInput,
+): Promise<Result<PasskeySignUpOutcome, 'invalid_request' | 'passkey_exists' | SignUpRuleError>> {
+  const client = resolveJsonApiClient(core.config, input.clientId);
+  if (!client.ok) return client;
+  const created = await createPasskeyAccount(core, input);
+  if (!created.ok) return created;
+  if (created.value.status === 'verification_sent') return ok({ status: 'verification_sent' });
+  const { user, amr } = created.value;
   const scope = grantScopes(core.config, client.value, user.roles, input.scope);
   const tokens = await startSession(core, { user, client: client.value, scope, amr });
   return ok({ status: 'created', tokens });

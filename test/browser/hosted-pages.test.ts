@@ -158,7 +158,7 @@ describe('hosted pages in Chromium', () => {
   async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
@@ -213,7 +213,7 @@ describe('hosted pages in Chromium', () => {
     assert.equal(await page.getByRole('status').innerText(), 'Email confirmed — sign in.');
     assert.equal(await page.getByLabel('Email').inputValue(), email, 'email carried over');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${issuer}/account`);
 
     const details = await page.locator('dl.details').innerText();
@@ -351,7 +351,7 @@ describe('hosted pages in Chromium', () => {
       'Password changed — sign in with your new password.',
     );
     await page.getByLabel('Password').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${issuer}/account`);
     const old = await server.post('/v1/signin', { email, password: PASSWORD });
     assert.equal(old.status, 401, 'the old password no longer works');
@@ -577,7 +577,7 @@ describe('hosted pages in Chromium', () => {
     await page.getByRole('alert').waitFor();
     await saveScreenshot(page, 'sign-in-error-dark');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${issuer}/account`);
     await saveScreenshot(page, 'account-dark');
     await page.goto(authorizeUrl('third', { scope: 'openid email', state: 'dark' }));

@@ -107,6 +107,13 @@ export function signInRoutes(core: Core, clientIp: ClientIpResolver): Hono<AppEn
       });
       if (result.ok) {
         await signInBrowser(core, c, result.value.id, ['pwd']);
+        core.logger.log('info', 'signin', {
+          audit: true,
+          sub: result.value.id,
+          method: 'password',
+          ip: clientIp(c),
+          via: 'hosted_page',
+        });
         return c.redirect(afterSignIn(request), 303);
       }
       switch (result.code) {

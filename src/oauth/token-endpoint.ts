@@ -45,7 +45,7 @@ export async function handleTokenRequest(
         clientId: client.value.client_id,
         ...(scope !== undefined ? { scope } : {}),
       });
-      return result.ok ? result : oauthFail('invalid_grant', result.detail ?? 'the refresh token is invalid');
+      return result.ok ? result : oauthFail(result.code, result.detail ?? 'the refresh token is invalid');
     }
     case 'client_credentials':
       return clientCredentialsGrant(core, client.value, params['scope']);

@@ -503,4 +503,38 @@ describe('token endpoint: codes, PKCE, client authentication and grant checks', 
       assert.equal(tokens.refresh_token, undefined, 'third is not registered for refresh_token');
     });
   });
+  describe('refresh_token grant scope (RFC 6749 §6)', () => {
+    async function refreshTokenFor(scope: string): Promise<string> {
+      const c = await code({ scope });
+      const tokens = (await (
+        await token({ grant_type: 'authorization_code', code: c, redirect_uri: WEB_REDIRECT }, WEB_AUTH)
+      ).json()) as TokenJson;
+      assert.ok(tokens.refresh_token);
+      return tokens.refresh_token;
+    }
+
+    it('refuses a wider scope with invalid_scope and leaves the refresh token usable', async () => {
+      const refresh = await refreshTokenFor('openid email offline_access');
+      const wider = await token(
+        { grant_type: 'refresh_token', refresh_token: refresh, scope: 'openid profile' },
+        WEB_AUTH,
+      );
+      assert.equal(wider.status, 400);
+      assert.equal(((await wider.json()) as TokenJson).error, 'invalid_scope');
+      const again = await token({ grant_type: 'refresh_token', refresh_token: refresh }, WEB_AUTH);
+      assert.equal(again.status, 200);
+    });
+
+    it('narrows the access token but not the successor refresh token', async () => {
+      const refresh = await refreshTokenFor('openid email offline_access');
+      const narrowed = (await (
+        await token({ grant_type: 'refresh_token', refresh_token: refresh, scope: 'openid' }, WEB_AUTH)
+      ).json()) as TokenJson;
+      assert.equal(narrowed.scope, 'openid');
+      const next = (await (
+        await token({ grant_type: 'refresh_token', refresh_token: narrowed.refresh_token ?? '' }, WEB_AUTH)
+      ).json()) as TokenJson;
+      assert.deepEqual(next.scope?.split(' ').sort(), ['email', 'offline_access', 'openid']);
+    });
+  });
 });

@@ -15,6 +15,8 @@ export interface IssueUserTokensInput {
   session: SessionRecord;
   scope: string[];
   withRefreshToken: boolean;
+  /** The refresh token's scope when it differs from the access token's (a narrowed refresh). */
+  refreshTokenScope?: string[];
   nonce?: string;
 }
 
@@ -63,7 +65,7 @@ export async function issueUserTokens(core: Core, input: IssueUserTokensInput): 
       sessionId: session.id,
       userId: user.id,
       clientId: client.client_id,
-      scope: scope.join(' '),
+      scope: (input.refreshTokenScope ?? scope).join(' '),
       createdAt: now,
       expiresAt: Math.min(now + config.tokens.refresh_idle_ttl * 1000, session.expiresAt),
       usedAt: null,

@@ -21,9 +21,18 @@ export interface RotateInput {
 export async function rotateRefreshToken(
   core: Core,
   input: RotateInput,
-): Promise<Result<TokenResponse, 'invalid_grant'>> {
+): Promise<Result<TokenResponse, 'invalid_grant' | 'invalid_scope'>> {
   const now = core.clock.now();
-  const consumed = await core.store.consumeRefreshToken(hashOpaqueToken(input.refreshToken), now);
+  const hash = hashOpaqueToken(input.refreshToken);
+  if (input.scope !== undefined) {
+    // Checked before spending the token, so a client asking too much doesn't lose the session.
+    const record = await core.store.getRefreshToken(hash);
+    const held = record?.scope.split(' ') ?? [];
+    if (record !== null && !input.scope.every((s) => held.includes(s))) {
+      return fail('invalid_scope', 'requested scope exceeds the original grant');
+    }
+  }
+  const consumed = await core.store.consumeRefreshToken(hash, now);
   if (consumed.status === 'missing') return fail('invalid_grant', 'refresh token is invalid or expired');
   const token = consumed.token;
   if (consumed.status === 'reused') {
@@ -44,15 +53,14 @@ export async function rotateRefreshToken(
     return fail('invalid_grant', 'refresh token is invalid or expired');
   }
   const granted = token.scope.split(' ').filter((s) => s !== '');
-  if (input.scope !== undefined && !input.scope.every((s) => granted.includes(s))) {
-    return fail('invalid_grant', 'requested scope exceeds the original grant');
-  }
   return ok(
     await issueUserTokens(core, {
       user,
       client,
       session,
-      scope: input.scope ?? granted,
+      scope: input.scope?.filter((s) => granted.includes(s)) ?? granted,
+      // RFC 6749 §6: a narrower request narrows the access token, never the refresh token.
+      refreshTokenScope: granted,
       withRefreshToken: true,
     }),
   );

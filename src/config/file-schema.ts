@@ -6,7 +6,7 @@ const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a sc
 const url = z.url();
 
 export const clientSchema = z
-  .object({
+  .strictObject({
     client_id: z
       .string()
       .min(1)
@@ -66,7 +66,7 @@ export const UPSTREAM_ID_TOKEN_ALGS = [
  * `apple` are those; any other key needs `"type": "oidc"` and an `issuer`. Federation options
  * beyond the contract's fields are optional.
  */
-const providerSchema = z.looseObject({
+const providerSchema = z.strictObject({
   type: z.enum(['google', 'apple', 'oidc']).optional(),
   client_id: z.string().min(1),
   client_secret: z.string().optional(),
@@ -89,20 +89,20 @@ const providerSchema = z.looseObject({
 const seconds = z.number().int().positive();
 
 export const fileConfigSchema = z
-  .object({
+  .strictObject({
     clients: z.array(clientSchema).default([]),
     default_client: z.string().optional(),
     roles: z.record(z.string().min(1), z.array(scopeToken)).default({}),
     default_roles: z.array(z.string()).default([]),
     providers: z.record(z.string().regex(/^[a-z0-9_-]+$/), providerSchema).default({}),
     signup: z
-      .object({
+      .strictObject({
         enabled: z.boolean().default(true),
         allowed_email_domains: z.array(z.string().min(1)).default([]),
       })
       .prefault({}),
     tokens: z
-      .object({
+      .strictObject({
         access_ttl: seconds.max(86_400).default(900),
         id_ttl: seconds.max(86_400).default(3600),
         refresh_ttl: seconds.default(2_592_000),
@@ -110,13 +110,13 @@ export const fileConfigSchema = z
       })
       .prefault({}),
     keys: z
-      .object({
+      .strictObject({
         /** A new signing key takes over this often (0: only by `gatehouse keys rotate`). */
         rotation_days: z.number().int().min(0).default(30),
       })
       .prefault({}),
     brand: z
-      .object({
+      .strictObject({
         name: z.string().min(1).default('Gatehouse'),
         logo_url: url.optional(),
         color: z

@@ -237,6 +237,13 @@ describe('gatehouse serve refuses bad settings before listening, with one line n
       }),
       names: /tokens\.access_ttl/,
     },
+    {
+      name: 'a config file with a misspelt key (a typo must not silently keep sign-up open)',
+      env: () => ({
+        GATEHOUSE_CONFIG: writeConfig('typo.json', JSON.stringify({ signup: { enabeld: false } })),
+      }),
+      names: /GATEHOUSE_CONFIG: signup: .*enabeld/,
+    },
     { name: 'a PORT that is not a number', env: () => ({ PORT: 'eighty' }), names: /\bPORT\b/ },
     {
       name: 'a GATEHOUSE_SMTP_URL that is not smtp',

@@ -275,14 +275,21 @@ describe('passkeys on the hosted pages in Chromium', () => {
     await addPasskey(page);
     await signOut(page);
 
-    const options = page.waitForResponse((r) => r.url() === `${issuer}/login/passkey/options`);
+    // Read the options through a route: the sign-in navigates away as soon as they are used,
+    // after which the browser no longer holds the response body.
+    let sent: { email?: string } | undefined;
+    let answer: { options: { allowCredentials?: unknown[] } } | undefined;
+    await page.route(`${issuer}/login/passkey/options`, async (route) => {
+      sent = route.request().postDataJSON() as { email?: string };
+      const response = await route.fetch();
+      answer = (await response.json()) as typeof answer;
+      await route.fulfill({ response });
+    });
     await page.getByLabel('Email').fill(email);
     await passkeyButton(page).click();
-    const sent = (await options).request().postDataJSON() as { email?: string };
-    assert.equal(sent.email, email, 'the email went along');
-    const answer = (await (await options).json()) as { options: { allowCredentials?: unknown[] } };
-    assert.equal(answer.options.allowCredentials?.length, 1, 'the account’s one passkey is listed');
     await page.waitForURL(`${issuer}/account`);
+    assert.equal(sent?.email, email, 'the email went along');
+    assert.equal(answer?.options.allowCredentials?.length, 1, 'the account’s one passkey is listed');
     assert.equal((await browserSession(context)).userId, (await server.core.store.getUserByEmail(email))?.id);
     assertStayedHome(traffic);
   });
@@ -299,6 +306,8 @@ describe('passkeys on the hosted pages in Chromium', () => {
       "document.querySelector('[data-passkey=\"signin\"]').dataset.passkeyAutofill === 'pending'",
     );
     assert.equal(await page.getByLabel('Email').getAttribute('autocomplete'), 'username webauthn');
+    // The state flips just before the library calls navigator.credentials.get; wait for the call.
+    await page.waitForFunction('window.__mediations.length > 0');
     assert.deepEqual(await inPage(page, 'window.__mediations'), ['conditional']);
     assert.equal(await block.getAttribute('data-passkey-state'), 'ready');
 

@@ -120,7 +120,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
 }
 
 export async function startUpstream(options: UpstreamOptions): Promise<Upstream> {

@@ -46,15 +46,25 @@ export interface TestServerOptions {
   issuerHost?: '127.0.0.1' | 'localhost';
 }
 
+/**
+ * A free loopback port for a server whose URL must be known before it listens (the issuer).
+ * Chosen at random below Linux's ephemeral range (32768+): ports the kernel hands out for
+ * `listen(0)` and outgoing connections in parallel test processes then never collide with it,
+ * which sequential kernel picks did. The probe bind catches ports already taken.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
@@ -76,7 +86,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     env['GATEHOUSE_CONFIG'] = file;
   }
   const { silentLogger } = await import('../../src/core/log.ts');
-  const server = await startNodeServer(loadConfig(env), { logger: silentLogger, ...options.overrides });
+  let server: Awaited<ReturnType<typeof startNodeServer>>;
+  try {
+    server = await startNodeServer(loadConfig(env), { logger: silentLogger, ...options.overrides });
+  } catch (error) {
+    // An open SMTP capture would keep the test process alive forever after a failed start.
+    await smtp.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const url = env['GATEHOUSE_ISSUER'] ?? server.url;
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${url}${path}`, {

@@ -15,7 +15,6 @@ import type { Core } from '../../src/core/context.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createApp } from '../../src/http/app.ts';
 import type { ClientIpResolver } from '../../src/http/env.ts';
-import { pageRoutes } from '../../src/pages/routes.ts';
 import { createCore } from '../../src/runtime/bootstrap.ts';
 import { freePort } from '../helpers/server.ts';
 import { extractCode, type SmtpCapture, startSmtpCapture } from '../helpers/smtp-capture.ts';
@@ -61,9 +60,13 @@ export async function startPageServer(
   }
   const clientIp: ClientIpResolver = (c) => getConnInfo(c).remote.address ?? null;
   const app = createApp(core, { clientIp });
-  app.route('/', pageRoutes(core, { clientIp }));
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+    s.once('error', (error) => {
+      void smtp.close();
+      void core.store.close();
+      reject(error);
+    });
   });
   const pageServer: PageServer = {
     url,

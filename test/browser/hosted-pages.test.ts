@@ -10,12 +10,18 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { browserPerFile, recordTraffic, saveScreenshot, type TrafficRecord } from '../helpers/browser.ts';
+import {
+  browserPerFile,
+  inPage,
+  type LoopbackSite,
+  recordTraffic,
+  saveScreenshot,
+  startLoopbackSite,
+  type TrafficRecord,
+} from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { extractCode } from '../helpers/smtp-capture.ts';
 import { oauthConfig, SESSION_COOKIE, THIRD_SECRET } from '../oauth/fixtures.ts';
@@ -32,39 +38,6 @@ const config = {
       : client,
   ),
 };
-
-/** A tiny loopback HTTP server: a relying party's callback or an attacker's site. */
-interface LoopbackSite {
-  origin: string;
-  /** Every request URL it received, in order. */
-  hits: URL[];
-  /** HTML answered at a path (anything else gets a plain "back at the app" page). */
-  pages: Map<string, string>;
-  close(): Promise<void>;
-}
-
-async function startLoopbackSite(): Promise<LoopbackSite> {
-  const hits: URL[] = [];
-  const pages = new Map<string, string>();
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    hits.push(url);
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(pages.get(url.pathname) ?? '<!doctype html><title>Example app</title><p>Back at the app.</p>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    hits,
-    pages,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -84,10 +57,6 @@ function autoSubmittingForm(action: string, fields: Record<string, string>): str
  * Runs a JavaScript expression in the page. A string rather than a function: this program is
  * type-checked without the DOM library, so `document` does not exist on the Node side.
  */
-function inPage<T = unknown>(page: Page, expression: string): Promise<T> {
-  return page.evaluate<T>(expression);
-}
-
 async function hasFocus(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => element.matches(':focus'));
 }

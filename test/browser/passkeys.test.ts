@@ -17,13 +17,19 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { resumeBrowserSession } from '../../src/core/sessions/browser-session.ts';
-import { browserPerFile, recordTraffic, saveScreenshot, type TrafficRecord } from '../helpers/browser.ts';
+import {
+  browserPerFile,
+  inPage,
+  type LoopbackSite,
+  recordTraffic,
+  saveScreenshot,
+  startLoopbackSite,
+  type TrafficRecord,
+} from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { extractCode } from '../helpers/smtp-capture.ts';
 import { oauthConfig, SESSION_COOKIE } from '../oauth/fixtures.ts';
@@ -74,38 +80,6 @@ async function addAuthenticator(context: BrowserContext, page: Page): Promise<Au
       return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
     },
   };
-}
-
-interface LoopbackSite {
-  origin: string;
-  hits: URL[];
-  close(): Promise<void>;
-}
-
-/** The relying party's callback: a plain page on another site (127.0.0.1 vs localhost). */
-async function startLoopbackSite(): Promise<LoopbackSite> {
-  const hits: URL[] = [];
-  const server: Server = createServer((req, res) => {
-    hits.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end('<!doctype html><title>Example app</title><p>Back at the app.</p>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A JavaScript expression run in the page (a string: this program has no DOM types). */
-function inPage<T = unknown>(page: Page, expression: string): Promise<T> {
-  return page.evaluate<T>(expression);
 }
 
 describe('passkeys on the hosted pages in Chromium', () => {

@@ -22,6 +22,8 @@
  * `http://127.0.0.1:<other port>` is then a different *site*, handy to play an attacker or a client.
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
@@ -143,4 +145,42 @@ export function recordTraffic(context: BrowserContext): TrafficRecord {
   context.on('console', onConsole);
   context.on('weberror', (error) => record.pageErrors.push(String(error.error())));
   return record;
+}
+
+/** A tiny loopback HTTP server: a relying party's callback or an attacker's site. */
+export interface LoopbackSite {
+  origin: string;
+  /** Every request URL it received, in order. */
+  hits: URL[];
+  /** HTML answered at a path (anything else gets a plain "back at the app" page). */
+  pages: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startLoopbackSite(): Promise<LoopbackSite> {
+  const hits: URL[] = [];
+  const pages = new Map<string, string>();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    hits.push(url);
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(pages.get(url.pathname) ?? '<!doctype html><title>Example app</title><p>Back at the app.</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    hits,
+    pages,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A JavaScript expression run in the page (a string: this program has no DOM types). */
+export function inPage<T = unknown>(page: Page, expression: string): Promise<T> {
+  return page.evaluate<T>(expression);
 }

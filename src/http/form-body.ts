@@ -17,8 +17,10 @@ export async function readForm(c: Context): Promise<{ ok: true; value: FormParam
 
 export function paramsFrom(search: URLSearchParams): { ok: true; value: FormParams } | OAuthFailure {
   const value: FormParams = {};
+  const seen = new Set<string>();
   for (const [name, entry] of search) {
-    if (value[name] !== undefined) return oauthFail('invalid_request', `${name} is repeated`);
+    if (seen.has(name)) return oauthFail('invalid_request', `${name} is repeated`);
+    seen.add(name);
     // An empty parameter is treated as omitted (RFC 6749 §3.1).
     if (entry !== '') value[name] = entry;
   }

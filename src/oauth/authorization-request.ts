@@ -101,7 +101,8 @@ export function validateAuthorizationRequest(
   if (maxAge !== null && (!Number.isInteger(maxAge) || maxAge < 0 || !/^\d+$/.test(maxAgeRaw ?? ''))) {
     return fail('invalid_request', 'max_age must be a non-negative integer');
   }
-  const requested = parseScope(get('scope')) ?? [];
+  // No scope asks for the client's whole list, as at the JSON API; it then goes through consent.
+  const requested = parseScope(get('scope')) ?? client.scopes;
   const scope = requested.filter((s) => client.scopes.includes(s));
   if (requested.length > 0 && scope.length === 0)
     return fail('invalid_scope', 'none of the requested scopes is allowed');

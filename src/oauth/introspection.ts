@@ -49,5 +49,9 @@ export async function introspectToken(
   if (typeof claims['sid'] === 'string' && !isSessionLive(await core.store.getSession(claims['sid']), now)) {
     return INACTIVE;
   }
+  if (typeof claims.sub === 'string' && claims.sub.startsWith('usr_')) {
+    const user = await core.store.getUserById(claims.sub);
+    if (user === null || user.disabled) return INACTIVE;
+  }
   return { active: true, token_type: 'Bearer', ...claims };
 }

@@ -43,7 +43,8 @@ export async function decideNextStep(
   }
   if (!client.first_party) {
     const granted = new Set(await core.store.getConsent(session.userId, client.client_id));
-    const covered = request.scope.every((scope) => granted.has(scope));
+    // No recorded consent is never "covered", even for an empty scope list.
+    const covered = granted.size > 0 && request.scope.every((scope) => granted.has(scope));
     const forced = request.prompt.includes('consent') && !consentJustGiven;
     if (!covered || forced) {
       if (silent)

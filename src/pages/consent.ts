@@ -99,6 +99,7 @@ export function consentRoutes(core: Core): Hono<AppEnv> {
       const existing = await core.store.getConsent(session.userId, pending.clientId);
       const granted = [...new Set([...existing, ...pending.scope])];
       await core.store.putConsent(session.userId, pending.clientId, granted, core.clock.now());
-      return c.redirect(pagePath('/oauth/authorize/continue', { request }), 303);
+      // `consented` satisfies prompt=consent; it can't grant anything: the stored consent must still cover the scopes.
+      return c.redirect(pagePath('/oauth/authorize/continue', { request, consented: '1' }), 303);
     });
 }

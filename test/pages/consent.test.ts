@@ -91,7 +91,7 @@ describe('hosted consent page', () => {
       decision: 'allow',
     });
     assert.equal(response.status, 303);
-    assert.equal(response.location, `/oauth/authorize/continue?request=${handle}`);
+    assert.equal(response.location, `/oauth/authorize/continue?request=${handle}&consented=1`);
     const granted = await server.core.store.getConsent(userId, clientId());
     assert.deepEqual([...granted].sort(), ['email', 'openid', 'profile']);
   });

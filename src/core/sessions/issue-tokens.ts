@@ -33,7 +33,8 @@ export async function issueUserTokens(core: Core, input: IssueUserTokensInput): 
     scope,
     roles: user.roles,
     sid: session.id,
-    ...(scope.includes('email') ? { email: user.email } : {}),
+    // Resource servers take `email` at face value (authorizers pass it on), so only a proven one.
+    ...(scope.includes('email') && user.emailVerified ? { email: user.email } : {}),
     ttlSeconds: config.tokens.access_ttl,
     now,
   });

@@ -1,4 +1,5 @@
 import { findClient } from '../clients.ts';
+import { grantScopes } from '../roles.ts';
 import type { Core } from '../context.ts';
 import { fail, ok, type Result } from '../errors.ts';
 import { hashOpaqueToken } from '../tokens/refresh-token.ts';
@@ -8,8 +9,13 @@ import type { TokenResponse } from './token-response.ts';
 
 export interface RotateInput {
   refreshToken: string;
-  /** When given, the token must have been issued to this client. */
+  /** When given, the token must have been issued to this client (an authenticated caller). */
   clientId?: string;
+  /**
+   * For callers that authenticate no client (`/v1/refresh`): only tokens of first-party clients
+   * are accepted, checked before the token is spent so a refused call costs the owner nothing.
+   */
+  firstPartyOnly?: boolean;
   /** A narrower scope (RFC 6749 §6); never wider than the original grant. */
   scope?: string[];
 }
@@ -24,6 +30,13 @@ export async function rotateRefreshToken(
 ): Promise<Result<TokenResponse, 'invalid_grant' | 'invalid_scope'>> {
   const now = core.clock.now();
   const hash = hashOpaqueToken(input.refreshToken);
+  if (input.firstPartyOnly === true) {
+    const record = await core.store.getRefreshToken(hash);
+    const owner = record === null ? null : findClient(core.config, record.clientId);
+    if (record !== null && owner?.first_party !== true) {
+      return fail('invalid_grant', 'this refresh token must be used at the token endpoint by its client');
+    }
+  }
   if (input.scope !== undefined) {
     // Checked before spending the token, so a client asking too much doesn't lose the session.
     const record = await core.store.getRefreshToken(hash);
@@ -52,7 +65,14 @@ export async function rotateRefreshToken(
   if (!isSessionLive(session, now) || user === null || user.disabled || client === null) {
     return fail('invalid_grant', 'refresh token is invalid or expired');
   }
-  const granted = token.scope.split(' ').filter((s) => s !== '');
+  // Re-granted against today's roles and client config: a user who lost a role loses its scopes
+  // at the next refresh, not when the refresh token expires.
+  const granted = grantScopes(
+    core.config,
+    client,
+    user.roles,
+    token.scope.split(' ').filter((s) => s !== ''),
+  );
   return ok(
     await issueUserTokens(core, {
       user,

@@ -44,6 +44,7 @@ export function sessionRoutes(core: Core, clientIp: ClientIpResolver): Hono<AppE
       const { refresh_token, client_id } = body.value;
       const result = await rotateRefreshToken(core, {
         refreshToken: refresh_token,
+        firstPartyOnly: true,
         ...(client_id !== undefined ? { clientId: client_id } : {}),
       });
       if (!result.ok) return problemFromFailure(c, result);

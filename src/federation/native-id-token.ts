@@ -49,6 +49,13 @@ export async function verifyNativeIdToken(
       currentDate: new Date(core.clock.now()),
     });
     if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'invalid_token' };
+    // OIDC Core §3.1.3.7: with several audiences, the party it was issued to (azp) must be ours,
+    // or a token minted for another app that merely lists us could be traded in.
+    if (Array.isArray(payload.aud) && payload.aud.length > 1) {
+      const azp = payload['azp'];
+      if (typeof azp !== 'string' || !provider.audiences.includes(azp))
+        return { ok: false, reason: 'invalid_token' };
+    }
     // A token minted for a nonce is only good with it; a nonce sent must be the token's.
     if ((payload['nonce'] !== undefined || nonce !== undefined) && payload['nonce'] !== nonce) {
       return { ok: false, reason: 'nonce_mismatch' };

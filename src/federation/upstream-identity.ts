@@ -31,6 +31,22 @@ function flag(value: unknown): boolean {
 }
 
 /**
+ * Google vouches for an address only where it runs the mailbox: gmail.com, or a Workspace domain
+ * (`hd` claim equal to the address's domain). For any other address `email_verified` only says
+ * the address was verified once, and its current owner may be someone else.
+ */
+function authoritative(
+  provider: FederationProvider,
+  email: string,
+  claims: Readonly<Record<string, unknown>>,
+): boolean {
+  if (provider.kind !== 'google') return true;
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const hd = typeof claims['hd'] === 'string' ? claims['hd'].toLowerCase() : null;
+  return domain === 'gmail.com' || domain === 'googlemail.com' || hd === domain;
+}
+
+/**
  * Reads the verified claims. `fallback` holds what the ID token lacked (userinfo claims, Apple's
  * one-time `user` field); the ID token wins where both speak.
  */
@@ -57,7 +73,7 @@ export function identityFromClaims(
       issuer: provider.issuer,
       subject: String(claims['sub']),
       email: email?.ok ? email.value : null,
-      emailVerified: email?.ok === true && flag(verified),
+      emailVerified: email?.ok === true && flag(verified) && authoritative(provider, email.value, claims),
       name: text(claims['name']) ?? text(fallback.name) ?? (joined === '' ? null : joined),
       privateEmail: flag(claims['is_private_email']),
     },

@@ -18,7 +18,7 @@ export class RefreshCoalescer<T> {
   readonly #maxEntries: number;
   readonly #entries = new Map<string, { promise: Promise<T>; settledAt: number | undefined }>();
 
-  constructor(clock: Clock, graceMs = 30_000, maxEntries = 10_000) {
+  constructor(clock: Clock, graceMs = 5_000, maxEntries = 10_000) {
     this.#clock = clock;
     this.#graceMs = graceMs;
     this.#maxEntries = maxEntries;

@@ -142,6 +142,25 @@ describe('federated sign-in with Google (a local OpenID provider in its place) a
     assert.deepEqual(await world.server.core.store.listIdentitiesByUser(existing?.id ?? ''), []);
   });
 
+  it('does not trust Google for a non-Gmail address outside Workspace (no hd): no link by email', async () => {
+    await world.server.createConfirmedUser('alice@corp.example', 'correct horse battery staple');
+    // A consumer Google account once made on alice@corp.example: verified back then, but Google
+    // doesn't run that mailbox, so its current owner may be someone else.
+    world.google.accounts.set('g-former-alice', {
+      email: 'alice@corp.example',
+      email_verified: true,
+      hd: null,
+    });
+    world.google.nextLogin = 'g-former-alice';
+    const { browser, response } = await federatedSignIn(world, 'google');
+    assert.equal(response.status, 409);
+    assert.equal(await sessionUserId(world, browser), null, 'not signed in');
+    assert.equal(
+      await world.server.core.store.getIdentityByIssuerSubject(world.google.issuer, 'g-former-alice'),
+      null,
+    );
+  });
+
   it('does not link to an account whose own email was never confirmed here (pre-registration)', async () => {
     const signup = await world.server.post('/v1/signup', {
       email: 'victim@example.com',

@@ -24,6 +24,7 @@ describe('native-app federation endpoint', () => {
       exp: now() + 600,
       email: `native-${n}@example.com`,
       email_verified: true,
+      hd: 'example.com', // a Workspace account: Google is authoritative for the address
       ...overrides,
     };
   }
@@ -71,6 +72,14 @@ describe('native-app federation endpoint', () => {
       id_token: await world.google.signIdToken(claims({ aud: GOOGLE_ANDROID_CLIENT })),
     });
     assert.equal(response.status, 200);
+  });
+
+  it('refuses a token minted for another app that merely lists us among several audiences (azp)', async () => {
+    const foreign = claims({ aud: ['evil-rp', GOOGLE_CLIENT], azp: 'evil-rp' });
+    const refused = await exchange('google', { id_token: await world.google.signIdToken(foreign) });
+    assert.equal(refused.status, 401);
+    const ours = claims({ aud: ['evil-rp', GOOGLE_CLIENT], azp: GOOGLE_CLIENT });
+    assert.equal((await exchange('google', { id_token: await world.google.signIdToken(ours) })).status, 200);
   });
 
   it('accepts both forms of Google issuer, storing the identity under the canonical one', async () => {

@@ -31,7 +31,8 @@ export interface UpstreamAccount {
   name?: string;
   given_name?: string;
   family_name?: string;
-  hd?: string;
+  /** null: a consumer Google account on a non-Gmail address (no `hd`, so Google isn't authoritative). */
+  hd?: string | null;
   is_private_email?: boolean | string;
 }
 
@@ -56,6 +57,11 @@ export interface UpstreamOptions {
   /** false: profile claims go into the ID token (Google, Apple); true: only at userinfo. */
   conformIdTokenClaims?: boolean;
   apple?: AppleClientCheck;
+  /**
+   * Like Google: an account on a non-Gmail address is a Workspace account whose `hd` is that
+   * domain, unless the test sets `hd: null`.
+   */
+  googleAccounts?: boolean;
 }
 
 export interface Upstream {
@@ -174,7 +180,15 @@ export async function startUpstream(options: UpstreamOptions): Promise<Upstream>
     async findAccount(_ctx: unknown, id: string) {
       const account = accounts.get(id);
       if (account === undefined) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...account }) };
+      const { hd, ...rest } = account;
+      const domain = account.email?.slice(account.email.lastIndexOf('@') + 1);
+      const workspace =
+        options.googleAccounts === true && hd === undefined && domain !== 'gmail.com' ? domain : undefined;
+      const claimedHd = hd ?? workspace;
+      return {
+        accountId: id,
+        claims: async () => ({ sub: id, ...rest, ...(claimedHd ? { hd: claimedHd } : {}) }),
+      };
     },
     // Consent is not under test: every sign-in comes with a grant for what was asked.
     async loadExistingGrant(ctx: KoaContextWithOIDC) {

@@ -46,6 +46,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const otherKey = await generateKeyPair('ES256', { extractable: true });
 
   const google = await startUpstream({
+    googleAccounts: true,
     clients: [
       {
         client_id: GOOGLE_CLIENT,

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'invalid_grant',
   'invalid_token',
   'insufficient_scope',
+  'reauthentication_required',
   'invalid_client',
   'invalid_scope',
   'weak_password',

@@ -1,5 +1,6 @@
 import type { GatehouseConfig } from '../config/config.ts';
 import type { Core } from '../core/context.ts';
+import { isRecentSignIn as isRecentAuthentication } from '../core/sessions/recent-sign-in.ts';
 import type { BrowserSessionRecord, IdentityRecord, UserRecord } from '../storage/port.ts';
 import { configuredProviders, resolveProvider } from './providers.ts';
 
@@ -8,10 +9,8 @@ import { configuredProviders, resolveProvider } from './providers.ts';
  * to, so both need a recent sign-in; and the last way in cannot be removed.
  */
 
-export const RECENT_SIGN_IN_MS = 10 * 60 * 1000;
-
 export function isRecentSignIn(session: BrowserSessionRecord, now: number): boolean {
-  return now - session.authTime <= RECENT_SIGN_IN_MS;
+  return isRecentAuthentication(session.authTime, now);
 }
 
 /** Whether the user has a way in besides linked identities: a password or a passkey. */

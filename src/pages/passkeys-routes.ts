@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { resendSignUpCode } from '../core/accounts/confirm-email.ts';
 import type { Core } from '../core/context.ts';
+import { isRecentSignIn } from '../core/sessions/recent-sign-in.ts';
 import type { AppEnv } from '../http/env.ts';
 import { signInBrowser } from '../http/session-cookie.ts';
 import { deletePasskey, renamePasskey } from '../passkeys/manage.ts';
@@ -223,6 +224,12 @@ export function passkeyPageRoutes(core: Core): Hono<AppEnv> {
         if (!body.ok) return body.response;
         const signedIn = await signedInUser(core, c);
         if (signedIn === null) return refuse(c, 401, SIGNED_OUT);
+        if (!isRecentSignIn(signedIn.session.authTime, core.clock.now())) {
+          return refuse(c, 403, {
+            error: 'reauthentication_required',
+            message: 'For your security, sign out and sign in again to add a passkey.',
+          });
+        }
         const flow = await startPasskeyRegistration(core, signedIn.user);
         return c.json({ flow_id: flow.flowId, options: flow.options }, 200, NO_STORE);
       })

@@ -1,7 +1,7 @@
 import { findClient } from '../clients.ts';
-import { grantScopes } from '../roles.ts';
 import type { Core } from '../context.ts';
 import { fail, ok, type Result } from '../errors.ts';
+import { grantScopes } from '../roles.ts';
 import { hashOpaqueToken } from '../tokens/refresh-token.ts';
 import { issueUserTokens } from './issue-tokens.ts';
 import { isSessionLive } from './start-session.ts';

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Core } from '../../core/context.ts';
 import { parseScope } from '../../core/roles.ts';
+import { isRecentSignIn } from '../../core/sessions/recent-sign-in.ts';
 import { deletePasskey, listPasskeys, renamePasskey } from '../../passkeys/manage.ts';
 import { finishPasskeyRegistration, startPasskeyRegistration } from '../../passkeys/registration.ts';
 import { authenticationResponseJson, registrationResponseJson } from '../../passkeys/response-json.ts';
@@ -11,7 +12,7 @@ import { toPasskeyView } from '../../passkeys/view.ts';
 import { requireUser } from '../bearer.ts';
 import type { AppEnv } from '../env.ts';
 import { readJson } from '../json-body.ts';
-import { problemFromFailure } from '../problem.ts';
+import { problem, problemFromFailure } from '../problem.ts';
 
 const flowId = z.string().max(128);
 const clientId = z.string().max(128).optional();
@@ -44,6 +45,11 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 export function passkeyRoutes(core: Core): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .post('/passkeys/register/options', requireUser(core), async (c) => {
+      const { sessionId } = c.get('user');
+      const session = sessionId === null ? null : await core.store.getSession(sessionId);
+      if (session === null || !isRecentSignIn(session.authTime, core.clock.now())) {
+        return problem(c, 'reauthentication_required', 'sign in again (within 10 minutes) to add a passkey');
+      }
       const flow = await startPasskeyRegistration(core, c.get('user').user);
       return c.json({ flow_id: flow.flowId, options: flow.options }, 200, NO_STORE);
     })

@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, type TestContext, test } from 'node:test';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import {
   browserPerFile,
@@ -24,7 +23,7 @@ import {
 } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { extractCode } from '../helpers/smtp-capture.ts';
-import { oauthConfig, SESSION_COOKIE, THIRD_SECRET } from '../oauth/fixtures.ts';
+import { oauthConfig, redeemCodeForIdToken, SESSION_COOKIE, THIRD_SECRET } from '../oauth/fixtures.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'a brand new passphrase for gatehouse';
@@ -356,23 +355,13 @@ describe('hosted pages in Chromium', () => {
     const code = callback.searchParams.get('code');
     assert.ok(code);
 
-    const response = await fetch(discovery.token_endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: `${rp.origin}/callback`,
-        client_id: 'spa',
-        code_verifier: verifier,
-      }),
-    });
-    assert.equal(response.status, 200, await response.clone().text());
-    const tokens = (await response.json()) as { id_token?: string; access_token: string };
-    assert.ok(tokens.id_token);
-    const { payload } = await jwtVerify(tokens.id_token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
+    const payload = await redeemCodeForIdToken({
+      discovery,
       issuer,
-      audience: 'spa',
+      clientId: 'spa',
+      redirectUri: `${rp.origin}/callback`,
+      code,
+      verifier,
     });
     assert.equal(payload.sub, user?.id);
     assert.equal(payload['nonce'], nonce);

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { startBrowserSession } from '../../src/core/sessions/browser-session.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -75,4 +77,41 @@ export async function authorize(server: TestServer, url: URL | string, cookie?: 
     target = next;
   }
   throw new Error('too many redirects');
+}
+
+/**
+ * Redeems a public client's code at the token endpoint and verifies the ID token against the
+ * JWKS, as a relying party would; returns the ID token's claims for the test to assert on.
+ */
+export async function redeemCodeForIdToken(input: {
+  discovery: { token_endpoint: string; jwks_uri: string };
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  code: string;
+  verifier: string;
+}): Promise<JWTPayload> {
+  const response = await fetch(input.discovery.token_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: input.code,
+      redirect_uri: input.redirectUri,
+      client_id: input.clientId,
+      code_verifier: input.verifier,
+    }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  const tokens = (await response.json()) as { id_token?: string };
+  assert.ok(tokens.id_token);
+  const { payload } = await jwtVerify(
+    tokens.id_token,
+    createRemoteJWKSet(new URL(input.discovery.jwks_uri)),
+    {
+      issuer: input.issuer,
+      audience: input.clientId,
+    },
+  );
+  return payload;
 }
